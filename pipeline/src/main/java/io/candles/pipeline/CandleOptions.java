@@ -1,0 +1,107 @@
+package io.candles.pipeline;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+
+/**
+ * Everything the candle pipeline reads from the command line. Durations are written like
+ * {@code 100ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT5M}).
+ */
+public interface CandleOptions extends PipelineOptions, StreamingOptions {
+
+  @Description("Kafka bootstrap servers, host:port[,host:port...].")
+  @Default.String("localhost:9092")
+  String getBootstrapServers();
+
+  void setBootstrapServers(String value);
+
+  @Description("Topic of tick records (the contract's JSON values, keyed by pair).")
+  @Default.String("ticks")
+  String getTopic();
+
+  void setTopic(String value);
+
+  @Description("Dead-letter topic that receives rejected tick records with their reason.")
+  @Default.String("ticks-dlq")
+  String getDlqTopic();
+
+  void setDlqTopic(String value);
+
+  @Description("Partitions for the tick topic when the launcher has to create it; partitions bound "
+      + "the read parallelism.")
+  @Default.Integer(3)
+  Integer getTopicPartitions();
+
+  void setTopicPartitions(Integer value);
+
+  @Description("JDBC URL of the PostgreSQL database that holds the candle table.")
+  @Default.String("jdbc:postgresql://localhost:5432/postgres")
+  String getJdbcUrl();
+
+  void setJdbcUrl(String value);
+
+  @Description("Database user.")
+  @Default.String("postgres")
+  String getJdbcUser();
+
+  void setJdbcUser(String value);
+
+  @Description("Database password.")
+  @Default.String("postgres")
+  String getJdbcPassword();
+
+  void setJdbcPassword(String value);
+
+  @Description("Candle table; created at start-up (like candle_stick_five_min) when missing.")
+  @Default.String(UpsertCandles.DEFAULT_TABLE)
+  String getTable();
+
+  void setTable(String value);
+
+  @Description("Candle length: 5m gives the contract's five-minute candles; 1m, 15m or 1h work too.")
+  @Default.String("5m")
+  String getWindowSize();
+
+  void setWindowSize(String value);
+
+  @Description("How often a new candle window starts; the window size must be a multiple of it.")
+  @Default.String("1m")
+  String getWindowPeriod();
+
+  void setWindowPeriod(String value);
+
+  @Description("Processing-time delay after the first tick of a pane before its early (not final) "
+      + "candle is written.")
+  @Default.String("100ms")
+  String getEarlyFiringDelay();
+
+  void setEarlyFiringDelay(String value);
+
+  @Description("How long after a window's end late ticks still update its candle; later ones are "
+      + "counted and dropped.")
+  @Default.String("1m")
+  String getAllowedLateness();
+
+  void setAllowedLateness(String value);
+
+  @Description("Bounded out-of-orderness: the watermark trails the newest event time by this much.")
+  @Default.String("2s")
+  String getMaxOutOfOrderness();
+
+  void setMaxOutOfOrderness(String value);
+
+  @Description("A caught-up partition silent this long stops holding the watermark back: it "
+      + "advances to now minus this.")
+  @Default.String("5s")
+  String getIdleTimeout();
+
+  void setIdleTimeout(String value);
+
+  @Description("Candle rows per JDBC batch (at most; a bundle's end also flushes).")
+  @Default.Integer(1000)
+  Integer getJdbcBatchSize();
+
+  void setJdbcBatchSize(Integer value);
+}

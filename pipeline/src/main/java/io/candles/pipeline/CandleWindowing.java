@@ -1,0 +1,32 @@
+package io.candles.pipeline;
+
+import java.io.Serializable;
+import org.joda.time.Duration;
+
+/**
+ * When candles are computed and emitted: sliding windows of {@code size} every {@code period},
+ * an early pane {@code earlyFiringDelay} after the first tick of a pane, the on-time pane when the
+ * watermark passes the window end, and a late pane per late tick for {@code allowedLateness}.
+ */
+public record CandleWindowing(
+    Duration size, Duration period, Duration earlyFiringDelay, Duration allowedLateness)
+    implements Serializable {
+
+  /** Five-minute candles every minute, early panes after 100 ms, one minute of lateness. */
+  public static final CandleWindowing DEFAULT = new CandleWindowing(
+      Duration.standardMinutes(5), Duration.standardMinutes(1), Duration.millis(100),
+      Duration.standardMinutes(1));
+
+  public CandleWindowing {
+    if (size.getMillis() <= 0 || period.getMillis() <= 0) {
+      throw new IllegalArgumentException("window size and period must be positive");
+    }
+    if (size.getMillis() % period.getMillis() != 0) {
+      throw new IllegalArgumentException(
+          "window size " + size + " must be a whole multiple of the period " + period);
+    }
+    if (earlyFiringDelay.getMillis() < 0 || allowedLateness.getMillis() < 0) {
+      throw new IllegalArgumentException("early firing delay and allowed lateness must not be negative");
+    }
+  }
+}

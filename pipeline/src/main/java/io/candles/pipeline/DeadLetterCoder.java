@@ -1,0 +1,47 @@
+package io.candles.pipeline;
+
+import io.candles.contract.DeadLetter;
+import io.candles.contract.RejectReason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.util.VarInt;
+
+/** Encodes the contract's {@link DeadLetter}; rare, so plain strings are fine. */
+public final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
+  private static final DeadLetterCoder INSTANCE = new DeadLetterCoder();
+  private static final NullableCoder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
+  private static final RejectReason[] REASONS = RejectReason.values();
+
+  public static DeadLetterCoder of() {
+    return INSTANCE;
+  }
+
+  @Override
+  public void encode(DeadLetter d, OutputStream out) throws IOException {
+    STRING.encode(d.key(), out);
+    STRING.encode(d.raw(), out);
+    VarInt.encode(d.reason().ordinal(), out);
+    STRING.encode(d.detail(), out);
+    STRING.encode(d.source(), out);
+  }
+
+  @Override
+  public DeadLetter decode(InputStream in) throws IOException {
+    String key = STRING.decode(in);
+    String raw = STRING.decode(in);
+    RejectReason reason = REASONS[VarInt.decodeInt(in)];
+    return new DeadLetter(key, raw, reason, STRING.decode(in), STRING.decode(in));
+  }
+
+  @Override
+  public void verifyDeterministic() {}
+
+  @Override
+  public boolean consistentWithEquals() {
+    return true;
+  }
+}

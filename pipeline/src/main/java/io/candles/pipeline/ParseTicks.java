@@ -1,0 +1,100 @@
+package io.candles.pipeline;
+
+import io.candles.contract.DeadLetter;
+import io.candles.contract.RejectReason;
+import io.candles.contract.RejectedTickException;
+import io.candles.contract.Tick;
+import io.candles.contract.TickJson;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parses and validates tick records per the contract. Accepted ticks come out as mid quotes keyed
+ * by pair under {@link #QUOTES}, keeping the element timestamp (the event time stamped by
+ * {@link ReadTicks}); rejected records come out under {@link #DEAD_LETTERS} with their reason,
+ * are counted per reason in the {@value #METRICS_NAMESPACE} metrics namespace, and are logged
+ * once per reason. Bad input never stops the pipeline.
+ */
+public final class ParseTicks
+    extends PTransform<PCollection<KafkaRecord<String, String>>, PCollectionTuple> {
+
+  public static final String METRICS_NAMESPACE = "ticks";
+  public static final String ACCEPTED = "accepted";
+  public static final TupleTag<KV<String, MidQuote>> QUOTES = new TupleTag<>() {};
+  public static final TupleTag<DeadLetter> DEAD_LETTERS = new TupleTag<>() {};
+
+  /** The metric name counting rejections for {@code reason}, e.g. {@code rejected_crossed_book}. */
+  public static String rejectedMetric(RejectReason reason) {
+    return "rejected_" + reason.code();
+  }
+
+  public ParseTicks() {
+    super("ParseTicks");
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<KafkaRecord<String, String>> records) {
+    PCollectionTuple out = records.apply(
+        "ParseAndValidate",
+        ParDo.of(new ParseFn()).withOutputTags(QUOTES, TupleTagList.of(DEAD_LETTERS)));
+    out.get(QUOTES).setCoder(KvCoder.of(StringUtf8Coder.of(), MidQuote.Coder.of()));
+    out.get(DEAD_LETTERS).setCoder(DeadLetterCoder.of());
+    return out;
+  }
+
+  static final class ParseFn extends DoFn<KafkaRecord<String, String>, KV<String, MidQuote>> {
+    private static final Logger LOG = LoggerFactory.getLogger(ParseTicks.class);
+
+    private final Counter accepted = Metrics.counter(METRICS_NAMESPACE, ACCEPTED);
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private transient EnumSet<RejectReason> logged;
+
+    ParseFn() {
+      for (RejectReason r : RejectReason.values()) {
+        rejected.put(r, Metrics.counter(METRICS_NAMESPACE, rejectedMetric(r)));
+      }
+    }
+
+    @Setup
+    public void setup() {
+      logged = EnumSet.noneOf(RejectReason.class);
+    }
+
+    @ProcessElement
+    public void process(@Element KafkaRecord<String, String> record, MultiOutputReceiver out) {
+      String value = record.getKV().getValue();
+      try {
+        Tick t = TickJson.parse(value);
+        accepted.inc();
+        out.get(QUOTES).output(KV.of(t.pair(), new MidQuote(
+            t.eventTimeMillis(), t.mid(), record.getPartition(), record.getOffset())));
+      } catch (RejectedTickException e) {
+        rejected.get(e.reason()).inc();
+        String source = record.getTopic() + "/" + record.getPartition() + "@" + record.getOffset();
+        if (logged.add(e.reason())) {
+          LOG.warn("Rejected tick record {} ({}): {}. Further '{}' rejections are counted in metric "
+              + "{}:{} and sent to the dead-letter topic without logging.",
+              source, e.reason().code(), e.detail(), e.reason().code(), METRICS_NAMESPACE,
+              rejectedMetric(e.reason()));
+        }
+        out.get(DEAD_LETTERS).output(DeadLetter.of(record.getKV().getKey(), value, e, source));
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.candles.pipeline;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks, before the pipeline starts, that the broker and the database answer, and prepares
+ * them: the topics and the candle table are created when missing. Each failure is one line that
+ * names the service, the address and what to check.
+ */
+public final class Preflight {
+  private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+  private static final int TIMEOUT_SECONDS = 10;
+
+  /** A service the pipeline needs is not there; the message is meant for the user as is. */
+  public static final class ServiceUnavailableException extends RuntimeException {
+    public ServiceUnavailableException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private Preflight() {}
+
+  /** Checks the broker and creates missing topics ({@code topic} with {@code partitions}). */
+  public static void kafka(String bootstrapServers, String topic, int partitions, String dlqTopic) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
+    // Do not retry a dead address for minutes.
+    p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    try (Admin admin = Admin.create(p)) {
+      Set<String> existing;
+      try {
+        existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new ServiceUnavailableException("Kafka broker not reachable at " + bootstrapServers
+            + " (--bootstrapServers) within " + TIMEOUT_SECONDS + " s: check that it is running "
+            + "and that the address is right.");
+      }
+      List<NewTopic> missing = new ArrayList<>();
+      if (!existing.contains(topic)) {
+        missing.add(new NewTopic(topic, partitions, (short) 1));
+      }
+      if (!existing.contains(dlqTopic)) {
+        missing.add(new NewTopic(dlqTopic, 1, (short) 1));
+      }
+      for (NewTopic t : missing) {
+        try {
+          admin.createTopics(List.of(t)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          LOG.info("Created topic {} with {} partition(s) on {}", t.name(), t.numPartitions(),
+              bootstrapServers);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new ServiceUnavailableException("Could not create topic " + t.name() + " on "
+                + bootstrapServers + ": " + e.getCause().getMessage()
+                + ". Create it yourself or check the broker's permissions.");
+          }
+        } catch (TimeoutException e) {
+          throw new ServiceUnavailableException("Kafka broker at " + bootstrapServers
+              + " did not create topic " + t.name() + " within " + TIMEOUT_SECONDS + " s.");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceUnavailableException("Interrupted while checking Kafka at " + bootstrapServers);
+    }
+  }
+
+  /** Checks the database and applies the schema. */
+  public static void database(JdbcSettings jdbc, String table) {
+    try (Connection c = jdbc.connect(TIMEOUT_SECONDS)) {
+      CandleSchema.apply(c, table);
+    } catch (SQLException e) {
+      throw new ServiceUnavailableException(describe(jdbc, e));
+    }
+  }
+
+  private static String describe(JdbcSettings jdbc, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String what;
+    if (state.startsWith("08")) {
+      what = "PostgreSQL not reachable at " + jdbc.url() + " (--jdbcUrl): check that it is running "
+          + "and that host and port are right";
+    } else if (state.equals("28P01") || state.equals("28000")) {
+      what = "PostgreSQL at " + jdbc.url() + " refused user '" + jdbc.user()
+          + "': check --jdbcUser and --jdbcPassword";
+    } else if (state.equals("3D000")) {
+      what = "PostgreSQL at " + jdbc.url() + " has no such database: create it or fix --jdbcUrl";
+    } else {
+      what = "PostgreSQL at " + jdbc.url() + " failed while applying the schema";
+    }
+    String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+    return what + " (" + (state.isEmpty() ? "" : "SQLSTATE " + state + ": ") + detail + ")";
+  }
+
+  /** Options that must hold before anything is started. */
+  public static void options(CandleOptions o) {
+    CandlePipeline.windowing(o);
+    Durations.parse("maxOutOfOrderness", o.getMaxOutOfOrderness());
+    Durations.parse("idleTimeout", o.getIdleTimeout());
+    UpsertCandles.checkTableName(o.getTable());
+    if (o.getJdbcBatchSize() == null || o.getJdbcBatchSize() < 1) {
+      throw new IllegalArgumentException("--jdbcBatchSize must be at least 1");
+    }
+    if (o.getTopicPartitions() == null || o.getTopicPartitions() < 1) {
+      throw new IllegalArgumentException("--topicPartitions must be at least 1");
+    }
+  }
+}

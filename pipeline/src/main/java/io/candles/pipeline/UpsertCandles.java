@@ -1,0 +1,105 @@
+package io.candles.pipeline;
+
+import io.candles.contract.Prices;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.regex.Pattern;
+import org.apache.beam.sdk.io.jdbc.JdbcIO;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.joda.time.Duration;
+
+/**
+ * Upserts candles into PostgreSQL in batches, on {@code (currency_pair, open_time)}.
+ *
+ * <p>A row is never replaced by an older state of itself: the update applies only when the new
+ * state has more ticks, or the same ticks and newly final. So replays (a restart, a retry, a
+ * rewind) and panes that arrive out of order leave the newest state in place, and replaying the
+ * same panes changes nothing, not even {@code updated_at}. {@code is_final} never goes back to
+ * false.
+ */
+public final class UpsertCandles extends PTransform<PCollection<Candle>, PDone> {
+
+  /** The contract's table. */
+  public static final String DEFAULT_TABLE = "candle_stick_five_min";
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  private final JdbcSettings jdbc;
+  private final String table;
+  private final int batchSize;
+
+  public UpsertCandles(JdbcSettings jdbc, String table, int batchSize) {
+    super("UpsertCandles");
+    this.jdbc = jdbc;
+    this.table = checkTableName(table);
+    this.batchSize = batchSize;
+  }
+
+  /** Accepts only a plain SQL identifier, since it is spliced into the statement. */
+  public static String checkTableName(String table) {
+    if (!IDENTIFIER.matcher(table).matches()) {
+      throw new IllegalArgumentException("--table must be a plain SQL identifier (letters, digits, "
+          + "underscore; not starting with a digit), got: " + table);
+    }
+    return table;
+  }
+
+  /** The upsert statement for {@code table}. */
+  public static String upsertSql(String table) {
+    return "INSERT INTO " + table + " AS c (currency_pair, open_price, high_price, low_price, "
+        + "close_price, open_time, close_time, tick_count, is_final, updated_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp()) "
+        + "ON CONFLICT (currency_pair, open_time) DO UPDATE SET "
+        + "open_price = EXCLUDED.open_price, high_price = EXCLUDED.high_price, "
+        + "low_price = EXCLUDED.low_price, close_price = EXCLUDED.close_price, "
+        + "close_time = EXCLUDED.close_time, tick_count = EXCLUDED.tick_count, "
+        + "is_final = EXCLUDED.is_final OR c.is_final, updated_at = EXCLUDED.updated_at "
+        // The guard: only a newer state of the row may replace it.
+        + "WHERE c.tick_count < EXCLUDED.tick_count "
+        + "OR (c.tick_count = EXCLUDED.tick_count AND EXCLUDED.is_final AND NOT c.is_final)";
+  }
+
+  @Override
+  public PDone expand(PCollection<Candle> candles) {
+    return candles.apply("JdbcUpsert", JdbcIO.<Candle>write()
+        .withDataSourceConfiguration(jdbc.dataSourceConfiguration())
+        .withStatement(upsertSql(table))
+        .withPreparedStatementSetter(UpsertCandles::bind)
+        .withBatchSize(batchSize)
+        .withRetryStrategy(UpsertCandles::isTransient)
+        .withRetryConfiguration(JdbcIO.RetryConfiguration.create(
+            8, Duration.standardMinutes(2), Duration.millis(250))));
+  }
+
+  static void bind(Candle c, PreparedStatement ps) throws SQLException {
+    ps.setString(1, c.pair());
+    ps.setBigDecimal(2, Prices.midToDecimal(c.open()));
+    ps.setBigDecimal(3, Prices.midToDecimal(c.high()));
+    ps.setBigDecimal(4, Prices.midToDecimal(c.low()));
+    ps.setBigDecimal(5, Prices.midToDecimal(c.close()));
+    ps.setObject(6, utc(c.openTimeMillis()));
+    ps.setObject(7, utc(c.closeTimeMillis()));
+    ps.setLong(8, c.tickCount());
+    ps.setBoolean(9, c.isFinal());
+  }
+
+  private static LocalDateTime utc(long millis) {
+    return LocalDateTime.ofEpochSecond(
+        Math.floorDiv(millis, 1000), (int) Math.floorMod(millis, 1000) * 1_000_000, ZoneOffset.UTC);
+  }
+
+  /**
+   * Errors worth retrying: lost connections (08xxx), serialization failures and deadlocks,
+   * resource exhaustion (53xxx) and a server shutting down or starting (57P0x).
+   */
+  static boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    return state != null
+        && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
+            || state.startsWith("53") || state.startsWith("57P0"));
+  }
+}
