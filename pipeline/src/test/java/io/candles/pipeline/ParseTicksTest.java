@@ -1,0 +1,102 @@
+package io.candles.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+
+import io.candles.contract.DeadLetter;
+import io.candles.contract.RejectReason;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
+import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.Rule;
+import org.junit.Test;
+
+public class ParseTicksTest {
+
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  private static final String TIME = "2021-10-14T18:54:00.123Z";
+  private static final long MILLIS = Instant.parse(TIME).toEpochMilli();
+
+  private static KafkaRecord<String, String> record(int partition, long offset, String key, String value) {
+    return new KafkaRecord<>("ticks", partition, offset, MILLIS, KafkaTimestampType.CREATE_TIME,
+        new RecordHeaders(), key, value);
+  }
+
+  private static String tick(String pair, String bid, String ask) {
+    return "{\"pair\":\"" + pair + "\",\"bid\":\"" + bid + "\",\"ask\":\"" + ask
+        + "\",\"event_time\":\"" + TIME + "\"}";
+  }
+
+  @Test
+  public void acceptedTicksBecomeMidQuotesAndRejectsGoToTheDeadLetterOutputCountedByReason() {
+    List<KafkaRecord<String, String>> records = List.of(
+        record(0, 10, "BTCUSDT", tick("BTCUSDT", "58000.10", "58000.20")),
+        record(1, 3, "ETHUSDT", tick("ETHUSDT", "3000", "3000.01")),
+        record(0, 11, "BTCUSDT", "{not json"),
+        record(0, 12, "BTCUSDT", tick("BTCUSDT", "58000.30", "58000.20")),
+        record(0, 13, "BTCUSDT", tick("BTCUSDT", "-1", "58000.20")),
+        record(1, 4, "ETHUSDT", "{\"pair\":\"ETHUSDT\",\"bid\":\"1\",\"ask\":\"2\"}"),
+        record(1, 5, null, null));
+
+    PCollectionTuple out = p
+        .apply(Create.of(records).withCoder(KafkaRecordCoder.of(
+            NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(StringUtf8Coder.of()))))
+        .apply(new ParseTicks());
+
+    PAssert.that(out.get(ParseTicks.QUOTES)).containsInAnyOrder(
+        KV.of("BTCUSDT", new MidQuote(MILLIS, 58_000_150_000_000L, 0, 10)),
+        KV.of("ETHUSDT", new MidQuote(MILLIS, 3_000_005_000_000L, 1, 3)));
+    PAssert.that(out.get(ParseTicks.DEAD_LETTERS)
+            .apply(MapElements.into(TypeDescriptors.strings())
+                .via((DeadLetter d) -> d.source() + " " + d.reason().code())))
+        .containsInAnyOrder(
+            "ticks/0@11 invalid_json", "ticks/0@12 crossed_book", "ticks/0@13 non_positive_price",
+            "ticks/1@4 missing_field", "ticks/1@5 invalid_json");
+    PAssert.that(out.get(ParseTicks.DEAD_LETTERS)).satisfies(letters -> {
+      for (DeadLetter d : letters) {
+        if (d.source().equals("ticks/0@12")) {
+          assertEquals("BTCUSDT", d.key());
+          assertEquals(tick("BTCUSDT", "58000.30", "58000.20"), d.raw());
+          assertThat(d.detail(), containsString("below bid"));
+          assertThat(d.toJson(), containsString("\"reason\":\"crossed_book\""));
+        }
+      }
+      return null;
+    });
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+
+    Map<String, Long> counters = new HashMap<>();
+    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder().build())
+        .getCounters()) {
+      if (c.getName().getNamespace().equals(ParseTicks.METRICS_NAMESPACE)) {
+        counters.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+      }
+    }
+    assertEquals(Long.valueOf(2), counters.get(ParseTicks.ACCEPTED));
+    assertEquals(Long.valueOf(2), counters.get(ParseTicks.rejectedMetric(RejectReason.INVALID_JSON)));
+    assertEquals(Long.valueOf(1), counters.get(ParseTicks.rejectedMetric(RejectReason.CROSSED_BOOK)));
+    assertEquals(Long.valueOf(1), counters.get(ParseTicks.rejectedMetric(RejectReason.NON_POSITIVE_PRICE)));
+    assertEquals(Long.valueOf(1), counters.get(ParseTicks.rejectedMetric(RejectReason.MISSING_FIELD)));
+  }
+}
