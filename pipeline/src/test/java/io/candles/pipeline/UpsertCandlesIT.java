@@ -1,0 +1,117 @@
+package io.candles.pipeline;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** The candle upsert against a real PostgreSQL, written by the real JdbcIO sink. */
+public class UpsertCandlesIT {
+
+  private static final String TABLE = "candles_upsert_it";
+  private static final long T = 1_634_237_640_000L; // 2021-10-14T18:54:00Z, a whole minute
+  private static final long FIVE_MIN = 300_000L;
+
+  @BeforeClass
+  public static void createTable() throws SQLException {
+    try (Connection c = TestServices.jdbc().connect(10)) {
+      CandleSchema.apply(c, TABLE);
+      // Applying it twice changes nothing: the schema is idempotent.
+      CandleSchema.apply(c, TABLE);
+    }
+  }
+
+  private static Candle candle(String pair, long count, long close, boolean isFinal) {
+    return new Candle(pair, T, T + FIVE_MIN, 1_000_000_000L, 3_000_000_000L, 500_000_000L, close,
+        count, isFinal);
+  }
+
+  private static void write(Candle... candles) {
+    Pipeline p = Pipeline.create(TestPipeline.testingPipelineOptions());
+    p.apply(Create.of(List.of(candles)).withCoder(Candle.Coder.of()))
+        .apply(new UpsertCandles(TestServices.jdbc(), TABLE, 100));
+    p.run().waitUntilFinish();
+  }
+
+  /** Every column of the pair's row, as text, updated_at and id included. */
+  private static List<String> row(String pair) throws SQLException {
+    try (Connection c = TestServices.jdbc().connect(10);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select id, currency_pair, open_price, high_price, low_price, "
+            + "close_price, open_time, close_time, tick_count, is_final, updated_at from " + TABLE
+            + " where currency_pair = '" + pair + "'")) {
+      List<String> out = new ArrayList<>();
+      int rows = 0;
+      while (rs.next()) {
+        rows++;
+        for (int i = 1; i <= 11; i++) {
+          out.add(rs.getString(i));
+        }
+      }
+      assertEquals("rows for " + pair, 1, rows);
+      return out;
+    }
+  }
+
+  @Test
+  public void writesEveryColumnOfTheContract() throws SQLException {
+    write(candle("AAAUSDT", 4, 2_500_000_001L, false));
+    List<String> r = row("AAAUSDT");
+    assertEquals("AAAUSDT", r.get(1));
+    assertEquals("1", r.get(2));
+    assertEquals("3", r.get(3));
+    assertEquals("0.5", r.get(4));
+    assertEquals("2.500000001", r.get(5));
+    assertEquals("2021-10-14 18:54:00", r.get(6));
+    assertEquals("2021-10-14 18:59:00", r.get(7));
+    assertEquals("4", r.get(8));
+    assertEquals("f", r.get(9));
+  }
+
+  @Test
+  public void replayingTheSamePanesChangesNothing() throws SQLException {
+    Candle early = candle("BBBUSDT", 3, 2_000_000_000L, false);
+    Candle onTime = candle("BBBUSDT", 5, 2_100_000_000L, true);
+    write(early);
+    write(onTime);
+    List<String> before = row("BBBUSDT");
+    write(early);
+    write(onTime);
+    write(early, onTime);
+    assertEquals("not even updated_at may change", before, row("BBBUSDT"));
+  }
+
+  @Test
+  public void anOlderPaneArrivingAfterANewerOneNeverOverwritesIt() throws SQLException {
+    write(candle("CCCUSDT", 10, 2_200_000_000L, false));
+    List<String> newer = row("CCCUSDT");
+    write(candle("CCCUSDT", 7, 1_900_000_000L, false));
+    assertEquals(newer, row("CCCUSDT"));
+  }
+
+  @Test
+  public void theFinalPaneWithTheSameTicksMarksTheRowFinalAndItStaysFinal() throws SQLException {
+    write(candle("DDDUSDT", 6, 2_000_000_000L, false));
+    List<String> early = row("DDDUSDT");
+    write(candle("DDDUSDT", 6, 2_000_000_000L, true));
+    List<String> fin = row("DDDUSDT");
+    assertEquals("t", fin.get(9));
+    assertNotEquals(early.get(10), fin.get(10));
+    // A late pane with more ticks updates it and keeps it final.
+    write(candle("DDDUSDT", 7, 2_300_000_000L, true));
+    List<String> late = row("DDDUSDT");
+    assertEquals("7", late.get(8));
+    assertEquals("2.3", late.get(5));
+    assertEquals("t", late.get(9));
+  }
+}
