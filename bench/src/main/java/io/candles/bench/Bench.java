@@ -1,0 +1,390 @@
+package io.candles.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * One benchmark run against a running broker and database, with the pipeline as a separate
+ * process (the launcher, on the runner given), so the load generator and the measurements stay
+ * outside the system under test.
+ *
+ * <ul>
+ *   <li>{@code throughput}: preload N ticks into a fresh topic, start the pipeline, and time
+ *       until the table reflects every one of them (sum of tick_count over non-overlapping
+ *       windows = N), and until they are all final. Timed from the first candle row, so JVM and
+ *       cluster start-up are not counted.
+ *   <li>{@code latency}: produce live ticks at a fixed rate; a trigger logs when each state of
+ *       each row became visible; a tick's latency is from its send to the first visible state of
+ *       its newest window whose tick_count includes it (the pipeline sees a pair's ticks in Kafka
+ *       order, so the k-th tick of a window is in every state with tick_count >= k).
+ * </ul>
+ * Both end with a correctness check: every row's tick_count equals the count the generator
+ * sent for that pair and window.
+ */
+public final class Bench {
+  private static final long MINUTE = 60_000;
+
+  private final Map<String, String> args;
+  private final List<String> pipelineArgs = new ArrayList<>();
+
+  private Bench(String[] argv) {
+    args = new LinkedHashMap<>();
+    for (String a : argv) {
+      if (!a.startsWith("--") || !a.contains("=")) {
+        throw new IllegalArgumentException("arguments are --name=value, got: " + a);
+      }
+      String k = a.substring(2, a.indexOf('='));
+      if (k.startsWith("pipeline.")) {
+        pipelineArgs.add("--" + k.substring("pipeline.".length()) + a.substring(a.indexOf('=')));
+      } else {
+        args.put(k, a.substring(a.indexOf('=') + 1));
+      }
+    }
+  }
+
+  private String arg(String name, String def) {
+    String v = args.get(name);
+    if (v == null && def == null) {
+      throw new IllegalArgumentException("--" + name + " is required");
+    }
+    return v == null ? def : v;
+  }
+
+  private long num(String name, long def) {
+    return Long.parseLong(arg(name, Long.toString(def)).replace("_", ""));
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Bench b;
+    try {
+      b = new Bench(argv);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int code = b.run();
+    System.exit(code);
+  }
+
+  private int run() throws Exception {
+    String scenario = arg("scenario", "throughput");
+    String bootstrap = arg("bootstrapServers", null);
+    String runner = arg("runner", "DirectRunner");
+    int pairs = (int) num("pairs", scenario.equals("latency") ? 20 : 50);
+    int partitions = (int) num("partitions", 4);
+    String id = "bench_" + scenario + "_" + System.currentTimeMillis();
+    String topic = id.replace('_', '-');
+
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1),
+          new NewTopic(topic + "-dlq", 1, (short) 1))).all().get();
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("scenario", scenario);
+    result.put("runner", runner);
+    result.put("cores", Runtime.getRuntime().availableProcessors());
+    result.put("pairs", pairs);
+    result.put("partitions", partitions);
+    result.put("pipelineArgs", String.join(" ", pipelineArgs));
+    result.put("startedAt", Instant.now().toString());
+
+    try (CandleTable table = new CandleTable(arg("jdbcUrl", null), arg("jdbcUser", "postgres"),
+            arg("jdbcPassword", "postgres"), id);
+        TickLoad load = new TickLoad(bootstrap, topic, pairs)) {
+      table.create(Paths.get(arg("schema", "sql/schema.sql")));
+      boolean ok = scenario.equals("latency")
+          ? latency(load, table, pairs, bootstrap, topic, runner, result)
+          : throughput(load, table, pairs, bootstrap, topic, runner, result);
+      result.put("correct", ok);
+      String json = toJson(result);
+      System.out.println("RESULT " + json);
+      String out = args.get("out");
+      if (out != null) {
+        Files.createDirectories(Paths.get(out).toAbsolutePath().getParent());
+        Files.writeString(Paths.get(out), json + "\n", StandardCharsets.UTF_8);
+      }
+      return ok ? 0 : 1;
+    }
+  }
+
+  // ------------------------------------------------------------------ throughput
+
+  private boolean throughput(TickLoad load, CandleTable table, int pairs, String bootstrap,
+      String topic, String runner, Map<String, Object> result) throws Exception {
+    long n = num("ticks", 2_000_000);
+    long timeLimit = num("timeLimitSeconds", 240) * 1000;
+    // Ten minutes of event time ending seven minutes ago: every window has ended, so the
+    // watermark (idle partitions once caught up) can make them all final.
+    long end = (System.currentTimeMillis() / MINUTE) * MINUTE - 7 * MINUTE;
+    long start = end - 10 * MINUTE;
+    TickLoad.Sent sent = new TickLoad.Sent((int) n);
+    long t0 = System.nanoTime();
+    for (long i = 0; i < n; i++) {
+      long eventTime = start + (i * (end - start)) / n;
+      int p = (int) (i % pairs);
+      sent.add(p, eventTime, load.send(p, eventTime));
+    }
+    load.flush();
+    double preloadSeconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("preloaded %,d ticks over %d pairs in %.1f s%n", n, pairs, preloadSeconds);
+    result.put("ticks", n);
+    result.put("preloadSeconds", round(preloadSeconds));
+
+    Process pipeline = startPipeline(bootstrap, topic, table.name, runner);
+    try {
+      long deadline = System.currentTimeMillis() + timeLimit + 120_000;
+      long firstRowAt = 0;
+      while (table.rows() == 0 && System.currentTimeMillis() < deadline && pipeline.isAlive()) {
+        Thread.sleep(50);
+      }
+      firstRowAt = System.nanoTime();
+      deadline = System.currentTimeMillis() + timeLimit;
+      long reflectedAt = 0;
+      long finalAt = 0;
+      long reflected = 0;
+      while (System.currentTimeMillis() < deadline && pipeline.isAlive()) {
+        if (reflectedAt == 0) {
+          reflected = table.ticksReflected(false);
+          if (reflected == n) {
+            reflectedAt = System.nanoTime();
+          }
+        }
+        if (reflectedAt != 0 && table.ticksReflected(true) == n) {
+          finalAt = System.nanoTime();
+          break;
+        }
+        Thread.sleep(100);
+      }
+      if (reflectedAt == 0) {
+        double s = (System.nanoTime() - firstRowAt) / 1e9;
+        System.out.printf("NOT DONE: %,d of %,d ticks reflected after %.0f s (%s)%n", reflected, n, s,
+            pipeline.isAlive() ? "time limit" : "the pipeline exited");
+        result.put("ticksPerSecondLowerBound", Math.round(reflected / s));
+        return false;
+      }
+      double reflectedSeconds = (reflectedAt - firstRowAt) / 1e9;
+      result.put("secondsToReflectAll", round(reflectedSeconds));
+      result.put("ticksPerSecond", Math.round(n / reflectedSeconds));
+      if (finalAt != 0) {
+        double finalSeconds = (finalAt - firstRowAt) / 1e9;
+        result.put("secondsToAllFinal", round(finalSeconds));
+      }
+      System.out.printf("throughput: %,d ticks reflected in %.1f s = %,d ticks/s%s%n", n,
+          reflectedSeconds, Math.round(n / reflectedSeconds),
+          finalAt == 0 ? " (not all final in time)" : String.format(", all final after %.1f s",
+              (finalAt - firstRowAt) / 1e9));
+      return check(table, sent, load.pairs(), true) && finalAt != 0;
+    } finally {
+      stop(pipeline);
+    }
+  }
+
+  // ------------------------------------------------------------------ latency
+
+  private boolean latency(TickLoad load, CandleTable table, int pairs, String bootstrap,
+      String topic, String runner, Map<String, Object> result) throws Exception {
+    long ratePerPair = num("ratePerPair", 400);
+    long warmupMillis = num("warmupSeconds", 15) * 1000;
+    long durationMillis = num("durationSeconds", 60) * 1000;
+    long total = ratePerPair * pairs * (warmupMillis + durationMillis) / 1000;
+    table.addAuditTrigger();
+    TickLoad.Sent sent = new TickLoad.Sent((int) total + pairs);
+
+    Process pipeline = startPipeline(bootstrap, topic, table.name, runner);
+    try {
+      // Wait until the pipeline is up: one tick, then its row.
+      long probe = System.currentTimeMillis();
+      sent.add(0, probe, load.send(0, probe));
+      load.flush();
+      long deadline = System.currentTimeMillis() + 180_000;
+      while (table.rows() == 0 && System.currentTimeMillis() < deadline && pipeline.isAlive()) {
+        Thread.sleep(50);
+      }
+      if (table.rows() == 0) {
+        System.out.println("NOT DONE: the pipeline wrote nothing within 180 s");
+        return false;
+      }
+      // A fixed rate, paced against the clock: each millisecond sends what is due by then.
+      double perMilli = ratePerPair * pairs / 1000.0;
+      long begin = System.currentTimeMillis();
+      long sentCount = 0;
+      int next = 0;
+      long measuredFrom = begin + warmupMillis;
+      long stopAt = measuredFrom + durationMillis;
+      while (true) {
+        long now = System.currentTimeMillis();
+        if (now >= stopAt) {
+          break;
+        }
+        long due = (long) ((now - begin + 1) * perMilli);
+        while (sentCount < due && sent.size < sent.pair.length) {
+          long send = load.send(next, now);
+          sent.add(next, now, send);
+          next = (next + 1) % pairs;
+          sentCount++;
+        }
+        long sleep = 1 - (System.currentTimeMillis() - now);
+        if (sleep > 0) {
+          Thread.sleep(sleep);
+        }
+      }
+      load.flush();
+      double achieved = sentCount * 1000.0 / (System.currentTimeMillis() - begin);
+      // Let the pipeline drain, then measure from the database's log.
+      long drainUntil = System.currentTimeMillis() + 30_000;
+      long expected = sent.size;
+      while (System.currentTimeMillis() < drainUntil && table.ticksReflected(false) < expected) {
+        Thread.sleep(200);
+      }
+      Thread.sleep(1000);
+      Percentiles p = latencies(table, sent, load.pairs(), measuredFrom);
+      result.put("ratePerPair", ratePerPair);
+      result.put("targetTicksPerSecond", ratePerPair * pairs);
+      result.put("achievedTicksPerSecond", Math.round(achieved));
+      result.put("measuredTicks", p.count());
+      result.put("latencyMillisP50", p.p50());
+      result.put("latencyMillisP95", p.p95());
+      result.put("latencyMillisP99", p.p99());
+      result.put("latencyMillisMax", p.max());
+      System.out.printf("latency at %,d ticks/s (%d pairs x %d/s; achieved %,.0f/s): p50 %d ms, "
+          + "p95 %d ms, p99 %d ms, max %d ms over %,d ticks%n", ratePerPair * pairs, pairs,
+          ratePerPair, achieved, p.p50(), p.p95(), p.p99(), p.max(), p.count());
+      return check(table, sent, load.pairs(), false) && p.count() > 0;
+    } finally {
+      stop(pipeline);
+    }
+  }
+
+  /** Latency of every tick sent at or after {@code from}; a tick never seen counts as -1 (missing). */
+  private static Percentiles latencies(CandleTable table, TickLoad.Sent sent, List<String> pairs,
+      long from) throws Exception {
+    Map<String, CandleTable.LongList> audit = table.audit();
+    // For each window: the time at which its tick_count first reached each value (prefix max).
+    long[] latency = new long[sent.size];
+    int n = 0;
+    int missing = 0;
+    Map<String, Integer> rank = new HashMap<>();
+    for (int i = 0; i < sent.size; i++) {
+      long window = Math.floorDiv(sent.eventTime[i], MINUTE) * MINUTE;
+      // The newest window holding the tick starts at its minute; its rank there, in send order.
+      String key = pairs.get(sent.pair[i]) + "|" + window;
+      int k = rank.merge(key, 1, Integer::sum);
+      if (sent.sendTime[i] < from) {
+        continue;
+      }
+      CandleTable.LongList log = audit.get(key);
+      long seen = -1;
+      if (log != null) {
+        for (int j = 0; j < log.size; j += 2) {
+          if (log.a[j + 1] >= k) {
+            seen = log.a[j];
+            break;
+          }
+        }
+      }
+      if (seen < 0) {
+        missing++;
+        continue;
+      }
+      latency[n++] = Math.max(0, seen - sent.sendTime[i]);
+    }
+    if (missing > 0) {
+      System.out.printf("%,d measured ticks never became visible%n", missing);
+    }
+    return Percentiles.of(latency, n);
+  }
+
+  // ------------------------------------------------------------------ shared
+
+  /** Every row's tick_count equals what the generator sent for that pair and window. */
+  private static boolean check(CandleTable table, TickLoad.Sent sent, List<String> pairs,
+      boolean allFinal) throws Exception {
+    Map<String, Long> expected = new HashMap<>();
+    for (int i = 0; i < sent.size; i++) {
+      long minute = Math.floorDiv(sent.eventTime[i], MINUTE) * MINUTE;
+      for (int k = 0; k < 5; k++) {
+        expected.merge(pairs.get(sent.pair[i]) + "|" + (minute - k * MINUTE), 1L, Long::sum);
+      }
+    }
+    long[] notFinal = new long[1];
+    Map<String, Long> actual = table.counts(notFinal);
+    int wrong = 0;
+    for (Map.Entry<String, Long> e : expected.entrySet()) {
+      if (!e.getValue().equals(actual.get(e.getKey()))) {
+        if (wrong++ < 5) {
+          System.out.println("  window " + e.getKey() + ": expected " + e.getValue() + " ticks, table has "
+              + actual.get(e.getKey()));
+        }
+      }
+    }
+    long extra = actual.keySet().stream().filter(k -> !expected.containsKey(k)).count();
+    boolean ok = wrong == 0 && extra == 0 && (!allFinal || notFinal[0] == 0);
+    System.out.printf("correctness: %s (%,d windows, %d wrong or missing, %d unexpected, %d not final)%n",
+        ok ? "OK" : "FAILED", expected.size(), wrong, extra, notFinal[0]);
+    return ok;
+  }
+
+  /** Starts the launcher in its own JVM, its output in a log file. */
+  private Process startPipeline(String bootstrap, String topic, String table, String runner)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + arg("pipelineHeap", "4g"),
+        "--add-opens", "java.base/java.util=ALL-UNNAMED",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "-cp", arg("launcherClasspath", null),
+        "io.candles.runners.CandlesLauncher",
+        "--runner=" + runner,
+        "--bootstrapServers=" + bootstrap, "--topic=" + topic, "--dlqTopic=" + topic + "-dlq",
+        "--jdbcUrl=" + arg("jdbcUrl", null), "--jdbcUser=" + arg("jdbcUser", "postgres"),
+        "--jdbcPassword=" + arg("jdbcPassword", "postgres"), "--table=" + table));
+    cmd.addAll(pipelineArgs);
+    Path log = Paths.get(arg("logDir", "target"), table + ".log").toAbsolutePath();
+    Files.createDirectories(log.getParent());
+    System.out.println("pipeline: " + runner + " " + String.join(" ", pipelineArgs) + " (log " + log + ")");
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+
+  private static String toJson(Map<String, Object> m) {
+    StringBuilder sb = new StringBuilder("{");
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      if (sb.length() > 1) {
+        sb.append(',');
+      }
+      sb.append('"').append(e.getKey()).append("\":");
+      Object v = e.getValue();
+      if (v instanceof Number || v instanceof Boolean) {
+        sb.append(v);
+      } else {
+        io.candles.contract.Json.appendQuoted(sb, String.valueOf(v));
+      }
+    }
+    return sb.append('}').toString();
+  }
+}
