@@ -11,6 +11,7 @@ import org.apache.beam.sdk.util.VarInt;
  * One state of one row of the candle table: a pair's OHLC over {@code [openTime, closeTime)}, as
  * of one pane. Prices are mid prices in 10^-9 units (see {@link io.candles.contract.Prices}).
  *
+ * @param lastEventTimeMillis event time of the window's closing tick: how fresh the candle is
  * @param isFinal true once the watermark has passed the window end (on-time and late panes)
  */
 public record Candle(
@@ -22,6 +23,7 @@ public record Candle(
     long low,
     long close,
     long tickCount,
+    long lastEventTimeMillis,
     boolean isFinal) {
 
   /** A compact, deterministic coder. */
@@ -44,6 +46,7 @@ public record Candle(
       VarInt.encode(c.low, out);
       VarInt.encode(c.close, out);
       VarInt.encode(c.tickCount, out);
+      VarInt.encode(c.lastEventTimeMillis, out);
       out.write(c.isFinal ? 1 : 0);
     }
 
@@ -57,11 +60,13 @@ public record Candle(
       long low = VarInt.decodeLong(in);
       long close = VarInt.decodeLong(in);
       long count = VarInt.decodeLong(in);
+      long lastEventTime = VarInt.decodeLong(in);
       int flag = in.read();
       if (flag < 0) {
         throw new java.io.EOFException("truncated Candle");
       }
-      return new Candle(pair, openTime, closeTime, open, high, low, close, count, flag == 1);
+      return new Candle(pair, openTime, closeTime, open, high, low, close, count, lastEventTime,
+          flag == 1);
     }
 
     @Override

@@ -37,6 +37,8 @@ public final class CandleSchema {
       if (!table.equals(UpsertCandles.DEFAULT_TABLE)) {
         s.execute("CREATE TABLE IF NOT EXISTS " + table + " (LIKE "
             + UpsertCandles.DEFAULT_TABLE + " INCLUDING ALL)");
+        // A table made before a column was added gets it now, as schema.sql does for its own.
+        s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS last_event_time timestamp");
       }
     }
   }

@@ -64,7 +64,7 @@ public final class ComputeCandles
       boolean isFinal = pane.getTiming() != PaneInfo.Timing.EARLY;
       out.output(new Candle(
           e.getKey(), window.start().getMillis(), window.end().getMillis(),
-          o.open(), o.high(), o.low(), o.close(), o.tickCount(), isFinal));
+          o.open(), o.high(), o.low(), o.close(), o.tickCount(), o.lastEventTimeMillis(), isFinal));
     }
   }
 }

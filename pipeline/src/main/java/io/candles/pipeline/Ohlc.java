@@ -7,10 +7,12 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * The open, high, low and close mid prices (10^-9 units) of one window, and its tick count.
- * Immutable: it is what {@link OhlcCombineFn} emits for a pane.
+ * The open, high, low and close mid prices (10^-9 units) of one window, its tick count, and the
+ * event time of its closing tick (how fresh the candle is). Immutable: it is what
+ * {@link OhlcCombineFn} emits for a pane.
  */
-public record Ohlc(long open, long high, long low, long close, long tickCount) {
+public record Ohlc(long open, long high, long low, long close, long tickCount,
+    long lastEventTimeMillis) {
 
   /** A compact, deterministic coder. */
   public static final class Coder extends AtomicCoder<Ohlc> {
@@ -27,13 +29,14 @@ public record Ohlc(long open, long high, long low, long close, long tickCount) {
       VarInt.encode(o.low, out);
       VarInt.encode(o.close, out);
       VarInt.encode(o.tickCount, out);
+      VarInt.encode(o.lastEventTimeMillis, out);
     }
 
     @Override
     public Ohlc decode(InputStream in) throws IOException {
       return new Ohlc(
           VarInt.decodeLong(in), VarInt.decodeLong(in), VarInt.decodeLong(in),
-          VarInt.decodeLong(in), VarInt.decodeLong(in));
+          VarInt.decodeLong(in), VarInt.decodeLong(in), VarInt.decodeLong(in));
     }
 
     @Override

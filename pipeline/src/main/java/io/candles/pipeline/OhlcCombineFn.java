@@ -46,7 +46,7 @@ public final class OhlcCombineFn extends CombineFn<MidQuote, OhlcCombineFn.Accum
 
   @Override
   public Ohlc extractOutput(Accumulator acc) {
-    return new Ohlc(acc.openPrice, acc.high, acc.low, acc.closePrice, acc.count);
+    return new Ohlc(acc.openPrice, acc.high, acc.low, acc.closePrice, acc.count, acc.closeTime);
   }
 
   @Override

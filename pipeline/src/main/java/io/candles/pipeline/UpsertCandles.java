@@ -51,12 +51,13 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PDone> 
   /** The upsert statement for {@code table}. */
   public static String upsertSql(String table) {
     return "INSERT INTO " + table + " AS c (currency_pair, open_price, high_price, low_price, "
-        + "close_price, open_time, close_time, tick_count, is_final, updated_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp()) "
+        + "close_price, open_time, close_time, tick_count, last_event_time, is_final, updated_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp()) "
         + "ON CONFLICT (currency_pair, open_time) DO UPDATE SET "
         + "open_price = EXCLUDED.open_price, high_price = EXCLUDED.high_price, "
         + "low_price = EXCLUDED.low_price, close_price = EXCLUDED.close_price, "
         + "close_time = EXCLUDED.close_time, tick_count = EXCLUDED.tick_count, "
+        + "last_event_time = EXCLUDED.last_event_time, "
         + "is_final = EXCLUDED.is_final OR c.is_final, updated_at = EXCLUDED.updated_at "
         // The guard: only a newer state of the row may replace it.
         + "WHERE c.tick_count < EXCLUDED.tick_count "
@@ -84,7 +85,8 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PDone> 
     ps.setObject(6, utc(c.openTimeMillis()));
     ps.setObject(7, utc(c.closeTimeMillis()));
     ps.setLong(8, c.tickCount());
-    ps.setBoolean(9, c.isFinal());
+    ps.setObject(9, utc(c.lastEventTimeMillis()));
+    ps.setBoolean(10, c.isFinal());
   }
 
   private static LocalDateTime utc(long millis) {

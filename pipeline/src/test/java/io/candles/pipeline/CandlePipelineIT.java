@@ -79,12 +79,13 @@ public class CandlePipelineIT {
 
   /** One expected row. */
   record Row(String pair, long openTime, long closeTime, BigDecimal open, BigDecimal high,
-      BigDecimal low, BigDecimal close, long count, boolean isFinal) {
+      BigDecimal low, BigDecimal close, long count, long lastEventTime, boolean isFinal) {
     @Override
     public String toString() {
       return pair + " " + Instant.ofEpochMilli(openTime) + " O=" + open.toPlainString() + " H="
           + high.toPlainString() + " L=" + low.toPlainString() + " C=" + close.toPlainString()
-          + " n=" + count + (isFinal ? " final" : " early");
+          + " n=" + count + " last=" + Instant.ofEpochMilli(lastEventTime)
+          + (isFinal ? " final" : " early");
     }
   }
 
@@ -248,7 +249,8 @@ public class CandlePipelineIT {
   /**
    * The contract's candles, computed the plain way: each tick joins the five windows starting at
    * floor_minute(t) - k minutes; open and close are the first and last tick by (event time,
-   * partition, offset); high and low the extremes; all rows final.
+   * partition, offset); high and low the extremes; last_event_time the closing tick's event
+   * time; all rows final.
    */
   private static List<Row> reference(List<Sent> ticks) {
     Map<String, List<Sent>> byWindow = new TreeMap<>();
@@ -269,7 +271,7 @@ public class CandlePipelineIT {
       BigDecimal high = w.stream().map(Sent::mid).max(BigDecimal::compareTo).get();
       BigDecimal low = w.stream().map(Sent::mid).min(BigDecimal::compareTo).get();
       rows.add(new Row(w.get(0).pair(), open, open + WINDOW, norm(w.get(0).mid()), norm(high),
-          norm(low), norm(w.get(w.size() - 1).mid()), w.size(), true));
+          norm(low), norm(w.get(w.size() - 1).mid()), w.size(), w.get(w.size() - 1).eventTime(), true));
     }
     return rows;
   }
@@ -282,7 +284,7 @@ public class CandlePipelineIT {
   private static List<Row> readTable(JdbcSettings jdbc) throws SQLException {
     try (Connection c = jdbc.connect(10)) {
       return readRows(c, "select currency_pair, open_time, close_time, open_price, high_price, "
-          + "low_price, close_price, tick_count, is_final from " + TABLE
+          + "low_price, close_price, tick_count, last_event_time, is_final from " + TABLE
           + " order by currency_pair, open_time");
     }
   }
@@ -296,7 +298,9 @@ public class CandlePipelineIT {
             rs.getObject("close_time", java.time.LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli(),
             norm(rs.getBigDecimal("open_price")), norm(rs.getBigDecimal("high_price")),
             norm(rs.getBigDecimal("low_price")), norm(rs.getBigDecimal("close_price")),
-            rs.getLong("tick_count"), rs.getBoolean("is_final")));
+            rs.getLong("tick_count"),
+            rs.getObject("last_event_time", java.time.LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli(),
+            rs.getBoolean("is_final")));
       }
     }
     return rows;

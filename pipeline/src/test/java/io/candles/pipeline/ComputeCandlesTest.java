@@ -46,10 +46,11 @@ public class ComputeCandlesTest {
     return TimestampedValue.of(KV.of(pair, new MidQuote(t.getMillis(), mid, 0, nextOffset++)), t);
   }
 
+  /** The expected candle; {@code closeAt} is the event time of its closing tick, from BASE. */
   private static Candle candle(String pair, IntervalWindow w, long open, long high, long low,
-      long close, long count, boolean isFinal) {
+      long close, long count, Duration closeAt, boolean isFinal) {
     return new Candle(pair, w.start().getMillis(), w.end().getMillis(), open, high, low, close,
-        count, isFinal);
+        count, BASE.plus(closeAt).getMillis(), isFinal);
   }
 
   private static TestStream.Builder<KV<String, MidQuote>> stream() {
@@ -73,9 +74,9 @@ public class ComputeCandlesTest {
     PCollection<Candle> out = candles(ticks);
 
     PAssert.that(out).inEarlyPane(WINDOW)
-        .containsInAnyOrder(candle(BTC, WINDOW, 100, 120, 100, 120, 2, false));
+        .containsInAnyOrder(candle(BTC, WINDOW, 100, 120, 100, 120, 2, secs(20), false));
     PAssert.that(out).inOnTimePane(WINDOW)
-        .containsInAnyOrder(candle(BTC, WINDOW, 100, 120, 90, 90, 3, true));
+        .containsInAnyOrder(candle(BTC, WINDOW, 100, 120, 90, 90, 3, secs(30), true));
     p.run().waitUntilFinish();
   }
 
@@ -88,7 +89,7 @@ public class ComputeCandlesTest {
         .advanceWatermarkToInfinity();
 
     PAssert.that(candles(ticks)).inWindow(WINDOW)
-        .containsInAnyOrder(candle(BTC, WINDOW, 100, 100, 100, 100, 1, true));
+        .containsInAnyOrder(candle(BTC, WINDOW, 100, 100, 100, 100, 1, secs(10), true));
     p.run().waitUntilFinish();
   }
 
@@ -103,8 +104,8 @@ public class ComputeCandlesTest {
     PCollection<Candle> out = candles(ticks);
 
     PAssert.that(out).inOnTimePane(WINDOW).containsInAnyOrder(
-        candle(BTC, WINDOW, 100, 105, 100, 105, 2, true),
-        candle(ETH, WINDOW, 7, 7, 7, 7, 1, true));
+        candle(BTC, WINDOW, 100, 105, 100, 105, 2, minutes(4), true),
+        candle(ETH, WINDOW, 7, 7, 7, 7, 1, secs(6), true));
     PAssert.that(out).inEarlyPane(WINDOW).empty();
     p.run().waitUntilFinish();
   }
@@ -122,9 +123,9 @@ public class ComputeCandlesTest {
     PCollection<Candle> out = candles(ticks);
 
     PAssert.that(out).inOnTimePane(WINDOW)
-        .containsInAnyOrder(candle(BTC, WINDOW, 100, 110, 100, 110, 2, true));
+        .containsInAnyOrder(candle(BTC, WINDOW, 100, 110, 100, 110, 2, minutes(3), true));
     PAssert.that(out).inLatePane(WINDOW)
-        .containsInAnyOrder(candle(BTC, WINDOW, 95, 110, 95, 110, 3, true));
+        .containsInAnyOrder(candle(BTC, WINDOW, 95, 110, 95, 110, 3, minutes(3), true));
     p.run().waitUntilFinish();
   }
 
@@ -141,7 +142,7 @@ public class ComputeCandlesTest {
     PCollection<Candle> out = candles(ticks);
 
     PAssert.that(out).inWindow(WINDOW)
-        .containsInAnyOrder(candle(BTC, WINDOW, 100, 100, 100, 100, 1, true));
+        .containsInAnyOrder(candle(BTC, WINDOW, 100, 100, 100, 100, 1, secs(10), true));
     PipelineResult result = p.run();
     result.waitUntilFinish();
     // The late tick belonged to five windows, all expired: dropped once per window.
@@ -159,8 +160,8 @@ public class ComputeCandlesTest {
         .advanceWatermarkToInfinity();
 
     PAssert.that(candles(ticks)).inOnTimePane(WINDOW).containsInAnyOrder(
-        candle(BTC, WINDOW, 99, 130, 99, 104, 4, true),
-        candle(ETH, WINDOW, 8, 9, 8, 9, 2, true));
+        candle(BTC, WINDOW, 99, 130, 99, 104, 4, minutes(4), true),
+        candle(ETH, WINDOW, 8, 9, 8, 9, 2, secs(50), true));
     p.run().waitUntilFinish();
   }
 
@@ -175,7 +176,7 @@ public class ComputeCandlesTest {
     List<Candle> expected = new ArrayList<>();
     for (int k = 0; k <= 4; k++) {
       IntervalWindow w = new IntervalWindow(BASE.plus(minutes(1)).minus(minutes(k)), SIZE);
-      expected.add(candle(BTC, w, 42, 42, 42, 42, 1, true));
+      expected.add(candle(BTC, w, 42, 42, 42, 42, 1, secs(90), true));
     }
     PAssert.that(candles(ticks)).containsInAnyOrder(expected);
     p.run().waitUntilFinish();

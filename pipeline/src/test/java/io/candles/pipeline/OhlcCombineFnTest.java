@@ -32,7 +32,7 @@ public class OhlcCombineFnTest {
     // Three ticks at the same millisecond: the lowest offset opens, the highest closes,
     // whatever order they are added in.
     List<MidQuote> quotes = List.of(q(1000, 20, 0, 11), q(1000, 10, 0, 10), q(1000, 30, 0, 12));
-    Ohlc expected = new Ohlc(10, 30, 10, 30, 3);
+    Ohlc expected = new Ohlc(10, 30, 10, 30, 3, 1000);
     for (List<MidQuote> order : permutations(quotes)) {
       assertEquals(order.toString(), expected, combine(order));
     }
@@ -41,14 +41,14 @@ public class OhlcCombineFnTest {
   @Test
   public void tiesAcrossPartitionsAreBrokenByPartitionThenOffset() {
     List<MidQuote> quotes = List.of(q(5, 7, 1, 0), q(5, 9, 0, 3));
-    assertEquals(new Ohlc(9, 9, 7, 7, 2), combine(quotes));
+    assertEquals(new Ohlc(9, 9, 7, 7, 2, 5), combine(quotes));
   }
 
   @Test
   public void ticksAddedOutOfOrderGiveOpenAndCloseByEventTime() {
     List<MidQuote> quotes = List.of(
         q(3000, 103, 0, 1), q(1000, 101, 0, 2), q(5000, 99, 0, 3), q(2000, 110, 0, 4), q(4000, 104, 0, 0));
-    assertEquals(new Ohlc(101, 110, 99, 99, 5), combine(quotes));
+    assertEquals(new Ohlc(101, 110, 99, 99, 5, 5000), combine(quotes));
   }
 
   @Test
@@ -56,7 +56,7 @@ public class OhlcCombineFnTest {
     OhlcCombineFn.Accumulator one = fn.addInput(fn.createAccumulator(), q(1, 5, 0, 0));
     OhlcCombineFn.Accumulator merged =
         fn.mergeAccumulators(List.of(fn.createAccumulator(), one, fn.createAccumulator()));
-    assertEquals(new Ohlc(5, 5, 5, 5, 1), fn.extractOutput(merged));
+    assertEquals(new Ohlc(5, 5, 5, 5, 1, 1), fn.extractOutput(merged));
     assertEquals(0, fn.extractOutput(fn.mergeAccumulators(List.of())).tickCount());
   }
 
@@ -116,10 +116,10 @@ public class OhlcCombineFnTest {
 
   @Test
   public void outputAndQuoteCodersRoundTrip() throws Exception {
-    CoderProperties.coderDecodeEncodeEqual(Ohlc.Coder.of(), new Ohlc(1, 3, 0, 2, 9));
+    CoderProperties.coderDecodeEncodeEqual(Ohlc.Coder.of(), new Ohlc(1, 3, 0, 2, 9, 1_634_237_640_123L));
     CoderProperties.coderDecodeEncodeEqual(MidQuote.Coder.of(), q(-5, Long.MAX_VALUE, 7, 0));
     CoderProperties.coderDecodeEncodeEqual(Candle.Coder.of(),
-        new Candle("BTCUSDT", 60_000, 360_000, 1, 2, 0, 1, 4, true));
+        new Candle("BTCUSDT", 60_000, 360_000, 1, 2, 0, 1, 4, 359_999, true));
   }
 
   private OhlcCombineFn.Accumulator accumulate(List<MidQuote> quotes) {
@@ -139,7 +139,8 @@ public class OhlcCombineFnTest {
         : Long.compare(a.offset(), b.offset()));
     long high = sorted.stream().mapToLong(MidQuote::mid).max().getAsLong();
     long low = sorted.stream().mapToLong(MidQuote::mid).min().getAsLong();
-    return new Ohlc(sorted.get(0).mid(), high, low, sorted.get(sorted.size() - 1).mid(), sorted.size());
+    MidQuote last = sorted.get(sorted.size() - 1);
+    return new Ohlc(sorted.get(0).mid(), high, low, last.mid(), sorted.size(), last.eventTimeMillis());
   }
 
   private static <T> List<List<T>> permutations(List<T> items) {

@@ -33,7 +33,7 @@ public class UpsertCandlesIT {
 
   private static Candle candle(String pair, long count, long close, boolean isFinal) {
     return new Candle(pair, T, T + FIVE_MIN, 1_000_000_000L, 3_000_000_000L, 500_000_000L, close,
-        count, isFinal);
+        count, T + 1000 * count + 123, isFinal);
   }
 
   private static void write(Candle... candles) {
@@ -48,13 +48,14 @@ public class UpsertCandlesIT {
     try (Connection c = TestServices.jdbc().connect(10);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("select id, currency_pair, open_price, high_price, low_price, "
-            + "close_price, open_time, close_time, tick_count, is_final, updated_at from " + TABLE
+            + "close_price, open_time, close_time, tick_count, is_final, updated_at, last_event_time from "
+            + TABLE
             + " where currency_pair = '" + pair + "'")) {
       List<String> out = new ArrayList<>();
       int rows = 0;
       while (rs.next()) {
         rows++;
-        for (int i = 1; i <= 11; i++) {
+        for (int i = 1; i <= 12; i++) {
           out.add(rs.getString(i));
         }
       }
@@ -76,6 +77,7 @@ public class UpsertCandlesIT {
     assertEquals("2021-10-14 18:59:00", r.get(7));
     assertEquals("4", r.get(8));
     assertEquals("f", r.get(9));
+    assertEquals("2021-10-14 18:54:04.123", r.get(11));
   }
 
   @Test
