@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The command line of a child JVM that runs a main class under {@link ParentWatchingMain}. */
-final class ChildJvm {
+public final class ChildJvm {
 
     static final String BROKER_CLASSPATH = "kafka-broker.classpath";
     static final String BROKER_SLF4J_CLASSPATH = "kafka-broker-slf4j.classpath";
@@ -21,7 +21,7 @@ final class ChildJvm {
     }
 
     /** The same java that runs this JVM, so the child gets the same Java version. */
-    static String javaBinary() {
+    public static String javaBinary() {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
@@ -55,7 +55,7 @@ final class ChildJvm {
     }
 
     /** java [jvmOptions] -cp classpath ParentWatchingMain <this pid> mainClass args. */
-    static List<String> command(String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
+    public static List<String> command(String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(jvmOptions);

@@ -8,15 +8,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /** Loopback TCP port helpers: every service here listens on 127.0.0.1 only. */
-final class Ports {
+public final class Ports {
 
-    static final String HOST = "127.0.0.1";
+    public static final String HOST = "127.0.0.1";
 
     private Ports() {
     }
 
     /** A port that is free right now (the OS picks it); another process may still take it before we bind it. */
-    static int free() {
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -25,7 +25,7 @@ final class Ports {
     }
 
     /** Whether a server can bind the port now (SO_REUSEADDR, as the servers use, so TIME_WAIT does not count). */
-    static boolean isFree(int port) {
+    public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
@@ -36,14 +36,14 @@ final class Ports {
     }
 
     /** Fails with one line naming the component if the port is taken, before a server fails on it less clearly. */
-    static void requireFree(int port, String what, String hint) {
+    public static void requireFree(int port, String what, String hint) {
         if (!isFree(port)) {
             throw new IllegalStateException(what + " port " + HOST + ":" + port + " is already in use; " + hint);
         }
     }
 
     /** Whether something accepts TCP connections on the port. */
-    static boolean accepts(int port) {
+    public static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 500);
             return true;

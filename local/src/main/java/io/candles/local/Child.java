@@ -1,0 +1,110 @@
+package io.candles.local;
+
+import io.candles.devservices.ChildJvm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One component of the local system in its own JVM, on this JVM's classpath, under devservices'
+ * ParentWatchingMain so it never outlives us, its output in a log file.
+ */
+final class Child {
+  final String name;
+  final Path log;
+  private final Process process;
+
+  private Child(String name, Path log, Process process) {
+    this.name = name;
+    this.log = log;
+    this.process = process;
+  }
+
+  static Child start(String name, Path logDir, List<String> jvmOptions, String mainClass,
+      List<String> args) throws IOException {
+    Files.createDirectories(logDir);
+    Path log = logDir.resolve(name + ".log");
+    List<String> cmd = ChildJvm.command(System.getProperty("java.class.path"), jvmOptions,
+        mainClass, args);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return new Child(name, log, p);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits for {@code ready}, failing with the component's name and its last log line if it dies. */
+  void awaitReady(BooleanSupplier ready, long timeoutMillis, String what) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new ComponentFailure(name + " exited during start-up (code " + process.exitValue()
+            + "): " + lastLine() + " (log: " + log + ")");
+      }
+      if (ready.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new ComponentFailure(name + " did not " + what + " within " + timeoutMillis / 1000
+        + " s: " + lastLine() + " (log: " + log + ")");
+  }
+
+  /** Whether the log has a line containing {@code text}. */
+  boolean logContains(String text) {
+    try {
+      return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The last meaningful log line, for one-line error messages. */
+  String lastLine() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        String l = lines.get(i).trim();
+        if (!l.isEmpty() && !l.startsWith("at ") && !l.startsWith("...")) {
+          return l.length() > 300 ? l.substring(0, 300) + "..." : l;
+        }
+      }
+      return "(no output)";
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  /** SIGTERM, so it can flush and close; after {@code graceSeconds}, SIGKILL. */
+  void stop(int graceSeconds) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A component failed: the message names it, says why, and where to look. */
+  static final class ComponentFailure extends RuntimeException {
+    ComponentFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

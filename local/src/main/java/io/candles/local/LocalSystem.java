@@ -1,0 +1,266 @@
+package io.candles.local;
+
+import io.candles.devservices.KafkaBroker;
+import io.candles.devservices.Ports;
+import io.candles.devservices.PostgresServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The whole system on this machine, each part a real process or server: a Kafka broker and
+ * PostgreSQL (data under {@code --data-dir}), the exchange simulator, the ingester pointed at it,
+ * and the candle pipeline; then the candles live on screen until Ctrl-C or {@code --duration}.
+ * Everything it started is stopped in order (ingester first, so nothing it received is lost;
+ * the database last); running it again resumes from the kept data.
+ */
+public final class LocalSystem {
+
+  private static final String USAGE = String.join("\n",
+      "Usage: scripts/run-local.sh [options]",
+      "  --data-dir DIR     where Kafka and PostgreSQL keep their data (default ./.local-data)",
+      "  --source S         simulator (default) or binance (the live feed, same code path)",
+      "  --pairs P,Q        pairs (default BTCUSDT,ETHUSDT,SOLUSDT)",
+      "  --rate N           simulator ticks per minute per pair (default 1200)",
+      "  --runner R         direct (default) or flink (a local Flink mini-cluster)",
+      "  --duration D       stop by itself after D (e.g. 60s, 5m); default: run until Ctrl-C",
+      "  --http-port N      the ingester's REST port (default: a free one)",
+      "  --help             this text");
+
+  private final Map<String, String> opts;
+  private final List<Child> children = new ArrayList<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private KafkaBroker kafka;
+  private PostgresServer postgres;
+
+  private LocalSystem(Map<String, String> opts) {
+    this.opts = opts;
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        System.out.println(USAGE);
+        System.exit(0);
+      }
+      String key;
+      String value;
+      if (a.startsWith("--") && a.contains("=")) {
+        key = a.substring(2, a.indexOf('='));
+        value = a.substring(a.indexOf('=') + 1);
+      } else if (a.startsWith("--") && i + 1 < args.length) {
+        key = a.substring(2);
+        value = args[++i];
+      } else {
+        System.err.println("run-local: unexpected argument " + a + " (see --help)");
+        System.exit(2);
+        return;
+      }
+      if (!List.of("data-dir", "source", "pairs", "rate", "runner", "duration", "http-port").contains(key)) {
+        System.err.println("run-local: unknown option --" + key + " (see --help)");
+        System.exit(2);
+      }
+      opts.put(key, value);
+    }
+    System.exit(new LocalSystem(opts).run());
+  }
+
+  private int run() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "run-local-shutdown"));
+    try {
+      return runChecked();
+    } catch (Child.ComponentFailure | IllegalStateException | IllegalArgumentException e) {
+      if (!stopping.get()) {
+        System.err.println("run-local: " + e.getMessage().lines().findFirst().orElse("failed"));
+        System.err.println("run-local: stopping everything it started.");
+      }
+      stopAll();
+      return 1;
+    } catch (InterruptedException e) {
+      stopAll();
+      return 130;
+    } catch (Exception e) {
+      System.err.println("run-local: " + e);
+      stopAll();
+      return 1;
+    }
+  }
+
+  private int runChecked() throws Exception {
+    Path dataDir = Paths.get(opts.getOrDefault("data-dir", ".local-data")).toAbsolutePath();
+    String source = opts.getOrDefault("source", "simulator");
+    if (!source.equals("simulator") && !source.equals("binance")) {
+      throw new IllegalArgumentException("--source must be simulator or binance, got " + source);
+    }
+    String runner = opts.getOrDefault("runner", "direct");
+    if (!runner.equals("direct") && !runner.equals("flink")) {
+      throw new IllegalArgumentException("--runner must be direct or flink, got " + runner);
+    }
+    List<String> pairs = Arrays.stream(opts.getOrDefault("pairs", "BTCUSDT,ETHUSDT,SOLUSDT").split(","))
+        .map(String::trim).map(String::toUpperCase).filter(s -> !s.isEmpty()).toList();
+    long durationMillis = opts.containsKey("duration") ? parseDuration(opts.get("duration")) : 0;
+    Path logs = dataDir.resolve("logs");
+
+    System.out.println("run-local: starting Kafka and PostgreSQL (data in " + dataDir + ")");
+    postgres = PostgresServer.start(dataDir.resolve("postgres"));
+    kafka = KafkaBroker.start(dataDir.resolve("kafka"));
+
+    String endpoint = null;
+    if (source.equals("simulator")) {
+      int simPort = Ports.free();
+      Child sim = start("simulator", logs, List.of("-Xmx256m"), "io.candles.ingest.sim.SimulatorMain",
+          List.of("--port=" + simPort, "--pairs=" + String.join(",", pairs),
+              "--rate=" + opts.getOrDefault("rate", "1200")));
+      sim.awaitReady(() -> Ports.accepts(simPort), 60_000, "listen on port " + simPort);
+      endpoint = "ws://127.0.0.1:" + simPort;
+    }
+
+    int httpPort = opts.containsKey("http-port") ? Integer.parseInt(opts.get("http-port")) : Ports.free();
+    Ports.requireFree(httpPort, "the ingester's REST", "choose another with --http-port N");
+    List<String> ingestArgs = new ArrayList<>(List.of("--exchange=binance",
+        "--pairs=" + String.join(",", pairs), "--bootstrapServers=" + kafka.bootstrapServers(),
+        "--httpPort=" + httpPort));
+    if (endpoint != null) {
+      ingestArgs.add("--endpoint=" + endpoint);
+    }
+    Child ingester = start("ingester", logs, List.of("-Xmx512m"), "io.candles.ingest.IngestMain", ingestArgs);
+    String rest = "http://127.0.0.1:" + httpPort;
+    ingester.awaitReady(() -> httpOk(rest + "/health"), 90_000, "answer " + rest + "/health");
+
+    List<String> pipelineArgs = new ArrayList<>(List.of(
+        "--runner=" + (runner.equals("flink") ? "FlinkRunner" : "DirectRunner"),
+        "--bootstrapServers=" + kafka.bootstrapServers(), "--jdbcUrl=" + postgres.jdbcUrl(),
+        "--jdbcUser=" + postgres.user(), "--jdbcPassword=" + postgres.password(),
+        "--idleTimeout=2s"));
+    if (runner.equals("flink")) {
+      pipelineArgs.add("--flinkMaster=[local]");
+    }
+    Child pipeline = start("pipeline", logs, List.of("-Xmx2g",
+        "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"),
+        "io.candles.runners.CandlesLauncher", pipelineArgs);
+    pipeline.awaitReady(() -> pipeline.logContains("Candle pipeline running"), 180_000, "start");
+
+    int pgPort = postgres.port();
+    System.out.println();
+    System.out.println("Kafka broker:   " + kafka.bootstrapServers() + "  (topics ticks, ticks-dlq)");
+    System.out.println("PostgreSQL:     psql \"postgresql://postgres@127.0.0.1:" + pgPort + "/postgres\""
+        + "  (JDBC " + postgres.jdbcUrl() + ")");
+    System.out.println("Ingester REST:  " + rest + "/status   stop the flow: curl -X POST " + rest
+        + "/stop   resume: curl -X POST " + rest + "/start");
+    System.out.println("Pipeline:       " + (runner.equals("flink") ? "Flink mini-cluster" : "DirectRunner")
+        + ", log " + pipeline.log);
+    System.out.println("Source:         " + (endpoint != null ? "exchange simulator at " + endpoint : "Binance live feed"));
+    System.out.println("PIDs:           " + pidLine());
+    System.out.println();
+
+    boolean tty = System.console() != null;
+    long endAt = durationMillis > 0 ? System.currentTimeMillis() + durationMillis : Long.MAX_VALUE;
+    try (LiveView view = new LiveView(postgres.jdbcUrl(), postgres.user(), postgres.password(), pairs, tty)) {
+      while (!stopping.get() && System.currentTimeMillis() < endAt) {
+        for (Child c : children) {
+          if (!c.isAlive() && !stopping.get()) {
+            throw new Child.ComponentFailure(c.name + " died: " + c.lastLine() + " (log: " + c.log + ")");
+          }
+        }
+        if (!kafka.isRunning() && !stopping.get()) {
+          throw new Child.ComponentFailure("the Kafka broker died (log: " + kafka.logFile() + ")");
+        }
+        if (!postgres.isRunning() && !stopping.get()) {
+          throw new Child.ComponentFailure("PostgreSQL died (log: " + postgres.logFile() + ")");
+        }
+        try {
+          view.render(System.out);
+        } catch (java.sql.SQLException e) {
+          if (!stopping.get()) {
+            throw new Child.ComponentFailure("cannot read the candles from PostgreSQL: " + e.getMessage());
+          }
+        }
+        Thread.sleep(1000);
+      }
+    }
+    System.out.println("run-local: --duration reached; stopping.");
+    stopAll();
+    return 0;
+  }
+
+  private Child start(String name, Path logs, List<String> jvm, String main, List<String> args)
+      throws IOException {
+    Child c = Child.start(name, logs, jvm, main, args);
+    children.add(c);
+    System.out.println("run-local: started " + name + " (pid " + c.pid() + ", log " + c.log + ")");
+    return c;
+  }
+
+  private String pidLine() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("kafka=").append(kafka.pid()).append(" postgres=").append(postgres.pid());
+    for (Child c : children) {
+      sb.append(' ').append(c.name).append('=').append(c.pid());
+    }
+    return sb.toString();
+  }
+
+  /** Stops everything started, once: the ingester first (it flushes), the database last. */
+  private void stopAll() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    for (String name : List.of("ingester", "simulator", "pipeline")) {
+      for (Child c : children) {
+        if (c.name.equals(name)) {
+          c.stop(name.equals("ingester") ? 40 : 15);
+        }
+      }
+    }
+    if (kafka != null) {
+      kafka.stop();
+    }
+    if (postgres != null) {
+      postgres.stop();
+    }
+    System.out.println("run-local: stopped " + (children.size() + (kafka != null ? 1 : 0)
+        + (postgres != null ? 1 : 0)) + " components.");
+  }
+
+  private static boolean httpOk(String url) {
+    try {
+      HttpResponse<Void> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build(),
+          HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  static long parseDuration(String s) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(s.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--duration " + s + " is not a duration like 60s, 5m or 1h");
+    }
+    long n = Long.parseLong(m.group(1));
+    switch (m.group(2)) {
+      case "ms": return n;
+      case "s": return n * 1000;
+      case "m": return n * 60_000;
+      default: return n * 3_600_000;
+    }
+  }
+}
