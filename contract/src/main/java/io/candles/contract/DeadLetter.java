@@ -18,9 +18,17 @@ public record DeadLetter(String key, String raw, RejectReason reason, String det
    * {@code source} and {@code raw} (the original value as a string).
    */
   public String toJson() {
+    return toJson(reason.code(), detail, source, raw);
+  }
+
+  /**
+   * The same envelope for a reason code outside {@link RejectReason}, e.g. one of
+   * {@link IngestRejectReason}: a producer's own checks go to the same topic in the same shape.
+   */
+  public static String toJson(String reasonCode, String detail, String source, String raw) {
     StringBuilder sb = new StringBuilder(64 + (raw == null ? 0 : raw.length() + 16));
     sb.append("{\"reason\":");
-    Json.appendQuoted(sb, reason.code());
+    Json.appendQuoted(sb, reasonCode);
     sb.append(",\"detail\":");
     Json.appendQuoted(sb, detail);
     sb.append(",\"source\":");

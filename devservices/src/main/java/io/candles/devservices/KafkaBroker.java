@@ -141,9 +141,17 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** KRaft cluster ids are 16 random bytes in URL-safe base64 without padding (22 characters), like a UUID. */
     static String newClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        while (true) {
+            random.nextBytes(bytes);
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            // One id in 64 starts with '-', which kafka-storage's argument parser reads as an option
+            // (Kafka's own Uuid.randomUuid draws again for the same reason).
+            if (id.charAt(0) != '-') {
+                return id;
+            }
+        }
     }
 
     private static List<String> jvmOptions(Path dataDir, String... memory) {

@@ -106,6 +106,10 @@ public class KafkaBrokerIT {
         String id = KafkaBroker.newClusterId();
         assertThat(id, matchesPattern("[A-Za-z0-9_-]{22}"));
         assertThat(KafkaBroker.newClusterId(), not(equalTo(id)));
+        // kafka-storage would read a leading '-' as an option: one id in 64 did before.
+        for (int i = 0; i < 5_000; i++) {
+            assertThat(KafkaBroker.newClusterId(), matchesPattern("[A-Za-z0-9_][A-Za-z0-9_-]{21}"));
+        }
     }
 
     private static String clusterId(Path dir) throws IOException {

@@ -1,0 +1,280 @@
+package io.candles.ingest;
+
+import io.candles.contract.Json;
+import io.candles.ingest.exchange.ConnectionPlan;
+import io.candles.ingest.exchange.ExchangeAdapter;
+import io.candles.ingest.http.ControlServer;
+import io.candles.ingest.kafka.KafkaPublisher;
+import io.candles.ingest.kafka.ProducerSettings;
+import io.candles.ingest.kafka.PublisherStats;
+import io.candles.ingest.metrics.IngestSnapshot;
+import io.candles.ingest.metrics.PairMetrics;
+import io.candles.ingest.metrics.PrometheusText;
+import io.candles.ingest.metrics.RejectCounters;
+import io.candles.ingest.metrics.StatusJson;
+import io.candles.ingest.quality.TickProcessor;
+import io.candles.ingest.transport.Backoff;
+import io.candles.ingest.transport.ConnectionState;
+import io.candles.ingest.transport.ConnectionStats;
+import io.candles.ingest.transport.ReconnectingWebSocket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingester service: connections from the exchange, through the checks, into Kafka; started,
+ * stopped and observed through {@link ControlServer.Controls}.
+ *
+ * <p>Created stopped; {@link #start()} opens the connections. {@link #stop()} closes them and
+ * waits for Kafka to acknowledge everything received; {@link #start()} resumes with fresh
+ * connections. {@link #close()} stops and shuts the producer down, flushing what was received.
+ */
+public final class Ingester implements ControlServer.Controls, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Ingester.class);
+  /** A running connection down longer than this makes {@code /health} report DOWN. */
+  private static final long HEALTH_DOWN_GRACE_MS = 60_000;
+  /** Records waiting this long without any acknowledgement make {@code /health} report DOWN. */
+  private static final long HEALTH_UNACKED_MS = 30_000;
+
+  private enum State { STOPPED, RUNNING, CLOSED }
+
+  private final IngestOptions options;
+  private final ExchangeAdapter adapter;
+  private final KafkaPublisher publisher;
+  private final ScheduledExecutorService scheduler;
+  private final List<ReconnectingWebSocket> connections = new ArrayList<>();
+  private final List<TickProcessor> processors = new ArrayList<>();
+  private final List<PairMetrics> pairMetrics = new ArrayList<>();
+  private final RejectCounters unattributed = new RejectCounters();
+  private final long createdAt = ReconnectingWebSocket.monotonicMillis();
+  private final ScheduledFuture<?> sampler;
+  private volatile State state = State.STOPPED;
+
+  /**
+   * @param endpoint the WebSocket base URL to use
+   * @param producer the Kafka producer, configured by {@link ProducerSettings}; owned and closed by this
+   */
+  public Ingester(IngestOptions options, ExchangeAdapter adapter, URI endpoint, Producer<String, String> producer) {
+    this.options = options;
+    this.adapter = adapter;
+    this.publisher = new KafkaPublisher(producer, options.topic(), options.dlqTopic(), options.queueCapacity());
+    AtomicInteger threads = new AtomicInteger();
+    this.scheduler = Executors.newScheduledThreadPool(1, r -> {
+      Thread t = new Thread(r, "ingest-scheduler-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    int perConnection = options.maxStreamsPerConnection() > 0
+        ? Math.min(options.maxStreamsPerConnection(), adapter.maxStreamsPerConnection())
+        : adapter.maxStreamsPerConnection();
+    for (ConnectionPlan plan : adapter.plan(endpoint, options.pairs(), perConnection)) {
+      List<PairMetrics> metrics = new ArrayList<>();
+      for (String pair : plan.pairs()) {
+        metrics.add(new PairMetrics(pair, plan.name()));
+      }
+      pairMetrics.addAll(metrics);
+      TickProcessor processor = new TickProcessor(
+          plan.name(), adapter, metrics, options.priceJumps(), publisher, unattributed, System::currentTimeMillis);
+      processors.add(processor);
+      connections.add(new ReconnectingWebSocket(
+          plan.name(), plan.uri(), plan.subscribeMessages(), processor, options.transport(), scheduler,
+          ReconnectingWebSocket::monotonicMillis,
+          new Backoff(options.transport().backoffBase(), options.transport().backoffCap(), Backoff.Jitter.random())));
+      log.info("{}: {} pair(s) via {}{}", plan.name(), plan.pairs().size(), plan.uri(),
+          plan.subscribeMessages().isEmpty() ? "" : " + " + plan.subscribeMessages().size() + " SUBSCRIBE request(s)");
+    }
+    this.sampler = scheduler.scheduleAtFixedRate(this::sampleRates, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** An ingester with a producer configured by {@link ProducerSettings}. */
+  public static Ingester create(IngestOptions options, ExchangeAdapter adapter, URI endpoint) {
+    KafkaProducer<String, String> producer = new KafkaProducer<>(
+        ProducerSettings.of(options.bootstrapServers(), "candles-ingest-" + adapter.name(), options.producerOverrides()));
+    return new Ingester(options, adapter, endpoint, producer);
+  }
+
+  @Override
+  public synchronized boolean start() {
+    if (state == State.CLOSED) {
+      throw new IllegalStateException("the ingester is closed");
+    }
+    if (state == State.RUNNING) {
+      return false;
+    }
+    for (TickProcessor p : processors) {
+      p.resume();
+    }
+    for (ReconnectingWebSocket c : connections) {
+      c.start();
+    }
+    state = State.RUNNING;
+    log.info("started: {} pair(s) from {} over {} connection(s) into {} / {}", options.pairs().size(),
+        adapter.name(), connections.size(), options.topic(), options.dlqTopic());
+    return true;
+  }
+
+  /**
+   * Ends the flow: closes the connections, then waits (up to the shutdown timeout) until Kafka has
+   * acknowledged every record received before the stop.
+   */
+  @Override
+  public synchronized boolean stop() throws InterruptedException {
+    if (state != State.RUNNING) {
+      return false;
+    }
+    halt(true);
+    state = State.STOPPED;
+    return true;
+  }
+
+  /** Closes the connections and refuses late frames; then, if asked, waits for Kafka's acknowledgements. */
+  private void halt(boolean awaitKafka) throws InterruptedException {
+    for (ReconnectingWebSocket c : connections) {
+      c.stop();
+    }
+    long timeout = options.shutdownTimeout().toMillis();
+    for (TickProcessor p : processors) {
+      if (!p.halt(timeout)) {
+        log.warn("a connection reader is still waiting for room in the Kafka buffer after {} ms", timeout);
+      }
+    }
+    if (!awaitKafka) {
+      return;
+    }
+    if (publisher.awaitDelivered(options.shutdownTimeout())) {
+      log.info("stopped: every record received has been acknowledged by Kafka");
+    } else {
+      PublisherStats s = publisher.stats();
+      log.warn("stopped, but Kafka has not yet acknowledged {} buffered and {} in-flight records after {} ms;"
+          + " they are kept and retried", s.queueDepth(), s.inFlight(), timeout);
+    }
+  }
+
+  /** Stops, flushes what was received to Kafka (up to the shutdown timeout) and releases everything. */
+  @Override
+  public synchronized void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    try {
+      if (state == State.RUNNING) {
+        halt(false); // the publisher's close() below waits for Kafka, once
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    state = State.CLOSED;
+    sampler.cancel(false);
+    publisher.close(options.shutdownTimeout());
+    scheduler.shutdownNow();
+  }
+
+  @Override
+  public String state() {
+    return state.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void sampleRates() {
+    long now = ReconnectingWebSocket.monotonicMillis();
+    for (PairMetrics p : pairMetrics) {
+      p.rate().sample(p.ticks(), now);
+    }
+  }
+
+  /** A consistent-enough view of everything, for the REST endpoints and tests. */
+  public IngestSnapshot snapshot() {
+    long wall = System.currentTimeMillis();
+    List<ConnectionStats> cs = new ArrayList<>();
+    for (ReconnectingWebSocket c : connections) {
+      cs.add(c.stats());
+    }
+    List<IngestSnapshot.PairView> pairs = new ArrayList<>();
+    for (PairMetrics p : pairMetrics) {
+      ConnectionStats c = cs.stream().filter(x -> x.name().equals(p.connection())).findFirst().orElseThrow();
+      long last = p.lastTickAtMillis();
+      pairs.add(new IngestSnapshot.PairView(
+          p.pair(), p.connection(), c.state().label(), p.ticks(), p.rate().perSecond(),
+          last < 0 ? -1 : Math.max(0, wall - last), c.gaps(), c.gapMillisTotal(), p.lastUpdateId(),
+          p.priceJumps(), p.overlapDuplicates(), p.rejects()));
+    }
+    long exchangeErrors = 0;
+    long control = 0;
+    long refused = 0;
+    long late = 0;
+    long lost = 0;
+    for (TickProcessor p : processors) {
+      exchangeErrors += p.exchangeErrors();
+      control += p.controlMessages();
+      refused += p.refusedWhileStopped();
+      late += p.lateFrames();
+      lost += p.lostInterrupted();
+    }
+    return new IngestSnapshot(
+        state(), adapter.name(), ReconnectingWebSocket.monotonicMillis() - createdAt, options.bootstrapServers(),
+        options.topic(), options.dlqTopic(), cs, pairs, unattributed.snapshot(), publisher.stats(),
+        exchangeErrors, control, refused, late, lost);
+  }
+
+  @Override
+  public String statusJson() {
+    return StatusJson.render(snapshot());
+  }
+
+  @Override
+  public String metricsText() {
+    return PrometheusText.render(snapshot());
+  }
+
+  /**
+   * UP unless: closed; a running connection has been without a session for over a minute; Kafka
+   * has acknowledged nothing for 30 s while records wait; or the producer has given up on records.
+   * Stopped on request is UP: the process is healthy, the flow is off.
+   */
+  @Override
+  public ControlServer.Health health() {
+    IngestSnapshot s = snapshot();
+    List<String> problems = new ArrayList<>();
+    if ("closed".equals(s.state())) {
+      problems.add("the ingester is closed");
+    }
+    if ("running".equals(s.state())) {
+      for (ConnectionStats c : s.connections()) {
+        if (c.state() != ConnectionState.OPEN && c.downForMillis() > HEALTH_DOWN_GRACE_MS) {
+          problems.add(c.name() + " has had no open connection for " + c.downForMillis() / 1000 + " s");
+        }
+      }
+    }
+    PublisherStats k = s.kafka();
+    if (k.oldestUnackedMillis() > HEALTH_UNACKED_MS) {
+      problems.add("Kafka has acknowledged nothing for " + k.oldestUnackedMillis() / 1000 + " s with "
+          + (k.inFlight() + k.queueDepth()) + " records waiting");
+    }
+    if (k.ticksFailed() + k.deadLettersFailed() > 0) {
+      problems.add((k.ticksFailed() + k.deadLettersFailed()) + " records were given up by the producer");
+    }
+    StringBuilder sb = new StringBuilder("{\"status\":\"").append(problems.isEmpty() ? "UP" : "DOWN")
+        .append("\",\"state\":\"").append(s.state()).append("\",\"problems\":[");
+    for (int i = 0; i < problems.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      Json.appendQuoted(sb, problems.get(i));
+    }
+    sb.append("]}");
+    return new ControlServer.Health(problems.isEmpty(), sb.toString());
+  }
+
+  /** The path to Kafka, for tests and diagnostics. */
+  public PublisherStats publisherStats() {
+    return publisher.stats();
+  }
+}

@@ -1,0 +1,312 @@
+package io.candles.ingest.quality;
+
+import io.candles.contract.DeadLetter;
+import io.candles.contract.IngestRejectReason;
+import io.candles.contract.Prices;
+import io.candles.contract.Tick;
+import io.candles.contract.TickJson;
+import io.candles.ingest.exchange.ExchangeAdapter;
+import io.candles.ingest.exchange.Frame;
+import io.candles.ingest.exchange.Quote;
+import io.candles.ingest.kafka.OutRecord;
+import io.candles.ingest.kafka.RecordSink;
+import io.candles.ingest.metrics.PairMetrics;
+import io.candles.ingest.metrics.RejectCounters;
+import io.candles.ingest.transport.FrameListener;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checks between one connection's socket and Kafka: decode (the adapter, with the contract's
+ * rules), then the ingester's own rules per pair (sequence, price jump), then a tick record or a
+ * dead letter into the sink, in arrival order.
+ *
+ * <p>One instance per connection, with one lock: during a rollover two sessions deliver
+ * concurrently, and check-then-enqueue must be atomic for Kafka order to be arrival order. Pairs
+ * never span connections, so instances do not contend.
+ */
+public final class TickProcessor implements FrameListener {
+  private static final Logger log = LoggerFactory.getLogger(TickProcessor.class);
+
+  private final String connection;
+  private final ExchangeAdapter adapter;
+  private final Map<String, PairSlot> pairs;
+  private final PriceJumpRule jumps;
+  private final RecordSink sink;
+  private final RejectCounters unattributed;
+  private final LongSupplier wallClock;
+  private final Set<String> loggedReasons = ConcurrentHashMap.newKeySet();
+  private final LongAdder controlMessages = new LongAdder();
+  private final LongAdder exchangeErrors = new LongAdder();
+  private final LongAdder lostInterrupted = new LongAdder();
+  private final LongAdder refusedWhileStopped = new LongAdder();
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile boolean accepting = true;
+  /** Frames of sessions older than this are late; guarded by {@code lock}. */
+  private long oldestLiveSession = Long.MIN_VALUE;
+  private final LongAdder lateFrames = new LongAdder();
+
+  /** Per-pair check state; touched only under the processor's lock. */
+  private static final class PairSlot {
+    final PairMetrics metrics;
+    long lastUpdateId = Tick.NO_UPDATE_ID;
+    long lastMid = -1;
+    long lastJumpLogAt;
+    /** The session that delivered {@link #lastUpdateId}. */
+    long lastSession = -1;
+    /**
+     * During a rollover overlap only: the last update id each session delivered for this pair,
+     * taken or not. Each session's stream has no holes from its first update on, so an update
+     * may be taken from a session when the update before it, in that session's stream, is one we
+     * already hold: {@code previous <= lastUpdateId}.
+     */
+    Map<Long, Long> previousBySession;
+
+    PairSlot(PairMetrics metrics) {
+      this.metrics = metrics;
+    }
+  }
+
+  /**
+   * @param pairMetrics the metrics of exactly the pairs this connection carries
+   * @param unattributed rejects of messages whose pair is unknown or not configured
+   * @param wallClock epoch milliseconds, for receive times
+   */
+  public TickProcessor(
+      String connection,
+      ExchangeAdapter adapter,
+      List<PairMetrics> pairMetrics,
+      PriceJumpRule jumps,
+      RecordSink sink,
+      RejectCounters unattributed,
+      LongSupplier wallClock) {
+    this.connection = connection;
+    this.adapter = adapter;
+    Map<String, PairSlot> m = new HashMap<>();
+    for (PairMetrics p : pairMetrics) {
+      m.put(p.pair(), new PairSlot(p));
+    }
+    this.pairs = Map.copyOf(m);
+    this.jumps = jumps;
+    this.sink = sink;
+    this.unattributed = unattributed;
+    this.wallClock = wallClock;
+  }
+
+  @Override
+  public void onFrame(String text, long session, boolean overlapping) {
+    lock.lock();
+    try {
+      if (!accepting) {
+        // A frame that raced with stop(): refused, and counted.
+        refusedWhileStopped.increment();
+        return;
+      }
+      if (session < oldestLiveSession) {
+        // Read by a session that has since been replaced after a gap (its thread was slow to get
+        // here): it is older than what the new session delivers, so it cannot be put in order.
+        lateFrames.increment();
+        return;
+      }
+      process(text, session, overlapping);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void process(String text, long session, boolean overlapping) {
+    long now = wallClock.getAsLong();
+    Frame frame = adapter.decode(text, now);
+    if (frame instanceof Quote q) {
+      onQuote(q, text, now, session, overlapping);
+    } else if (frame instanceof Frame.Rejected r) {
+      reject(r.pair(), r.reasonCode(), r.detail(), r.stream(), text, now);
+    } else if (frame instanceof Frame.Control c) {
+      controlMessages.increment();
+      log.debug("{}: {}", connection, c.description());
+    } else if (frame instanceof Frame.ExchangeError e) {
+      exchangeErrors.increment();
+      log.warn("{}: the exchange reports {}", connection, e.detail());
+    }
+  }
+
+  private void onQuote(Quote q, String raw, long now, long session, boolean overlapping) {
+    PairSlot slot = pairs.get(q.pair());
+    if (slot == null) {
+      reject(q.pair(), IngestRejectReason.UNEXPECTED_PAIR.code(),
+          "pair " + q.pair() + " is not one of this connection's pairs", q.stream(), raw, now);
+      return;
+    }
+    if (overlapping && q.updateId() != Tick.NO_UPDATE_ID) {
+      if (!takeDuringOverlap(slot, session, q.updateId())) {
+        slot.metrics.overlapDuplicate();
+        return;
+      }
+    } else if (slot.previousBySession != null) {
+      slot.previousBySession = null;
+    }
+    if (q.updateId() != Tick.NO_UPDATE_ID && slot.lastUpdateId != Tick.NO_UPDATE_ID
+        && q.updateId() <= slot.lastUpdateId) {
+      IngestRejectReason reason = q.updateId() == slot.lastUpdateId
+          ? IngestRejectReason.DUPLICATE_UPDATE_ID
+          : IngestRejectReason.BACKWARDS_UPDATE_ID;
+      reject(q.pair(), reason.code(),
+          "update_id " + q.updateId() + " is not after the last one, " + slot.lastUpdateId, q.stream(), raw, now);
+      return;
+    }
+    if (q.updateId() != Tick.NO_UPDATE_ID) {
+      slot.lastUpdateId = q.updateId();
+      slot.lastSession = session;
+    }
+    long mid = Prices.mid(q.bidUnits(), q.askUnits());
+    long lastMid = slot.lastMid;
+    // The reference is the previous valid tick even when that one was flagged: a genuine move
+    // is flagged once, and a lone bad print costs at most itself and the tick after it.
+    slot.lastMid = mid;
+    if (jumps.isJump(lastMid, mid)) {
+      slot.metrics.priceJump();
+      String detail = "mid " + Prices.midToDecimal(mid).toPlainString() + " moved more than "
+          + jumps.fraction().toPlainString() + " from " + Prices.midToDecimal(lastMid).toPlainString();
+      if (jumps.drop()) {
+        reject(q.pair(), IngestRejectReason.PRICE_JUMP.code(), detail, q.stream(), raw, now);
+        return;
+      }
+      if (now - slot.lastJumpLogAt > 10_000) {
+        slot.lastJumpLogAt = now;
+        log.warn("{}: {} price jump flagged (tick kept): {}", connection, q.pair(), detail);
+      }
+    }
+    String value = TickJson.write(
+        q.pair(), q.bid(), q.ask(), q.eventTimeMillis(), now, adapter.name(), q.updateId());
+    if (put(OutRecord.tick(q.pair(), value, q.eventTimeMillis()))) {
+      slot.metrics.tick(now, q.updateId());
+    }
+  }
+
+  /**
+   * Whether to take update {@code id} of a session during a rollover overlap, when two sessions
+   * deliver the same stream: each update once, in order, and none skipped. An update is taken only
+   * if everything its session delivered before it is already held; so a new session that joins
+   * ahead of us is used only once the old one has caught up with it, and the old one delivers the
+   * updates in between meanwhile.
+   */
+  private static boolean takeDuringOverlap(PairSlot slot, long session, long id) {
+    if (slot.previousBySession == null) {
+      slot.previousBySession = new HashMap<>(4);
+    }
+    Long previous = slot.previousBySession.get(session);
+    slot.previousBySession.put(session, previous == null ? id : Math.max(previous, id));
+    if (slot.lastUpdateId == Tick.NO_UPDATE_ID) {
+      return true;
+    }
+    if (id <= slot.lastUpdateId) {
+      return false; // held already, from the other session
+    }
+    if (previous == null) {
+      // This session's first update in the overlap: it follows what we hold only if this is the
+      // session we have been taking from all along.
+      return session == slot.lastSession;
+    }
+    return previous <= slot.lastUpdateId;
+  }
+
+  private void reject(String pair, String code, String detail, String stream, String raw, long now) {
+    PairSlot slot = pair == null ? null : pairs.get(pair);
+    if (slot != null) {
+      slot.metrics.reject(code);
+    } else {
+      unattributed.increment(code);
+    }
+    if (loggedReasons.add(code)) {
+      log.warn("{}: rejected a message ({}): {}; later ones of this kind are counted in /status and"
+          + " /metrics and written to the dead-letter topic, not logged", connection, code, detail);
+    }
+    String source = stream != null ? stream : connection;
+    put(OutRecord.deadLetter(pair, DeadLetter.toJson(code, detail, source, raw), now));
+  }
+
+  private boolean put(OutRecord r) {
+    try {
+      sink.put(r);
+      return true;
+    } catch (InterruptedException e) {
+      // Only when the process is being torn down: count it, never lose it silently.
+      Thread.currentThread().interrupt();
+      lostInterrupted.increment();
+      log.error("{}: interrupted while waiting for room in the Kafka buffer; one record lost", connection);
+      return false;
+    }
+  }
+
+  @Override
+  public void onSessionOpened(long session, boolean continuation) {
+    if (continuation) {
+      return;
+    }
+    lock.lock();
+    try {
+      oldestLiveSession = Math.max(oldestLiveSession, session);
+      // After a gap the exchange's sequence may have restarted (e.g. after maintenance); the check
+      // guards order within a session, and across a rollover's overlap.
+      for (PairSlot s : pairs.values()) {
+        s.lastUpdateId = Tick.NO_UPDATE_ID;
+        s.lastSession = -1;
+        s.previousBySession = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Refuses further frames, and waits up to {@code timeoutMillis} for a frame being processed to
+   * be handed to the sink (it may be waiting for room in a full buffer).
+   *
+   * @return true if no frame is in progress any more
+   */
+  public boolean halt(long timeoutMillis) throws InterruptedException {
+    accepting = false;
+    if (lock.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      lock.unlock();
+      return true;
+    }
+    return false;
+  }
+
+  /** Accepts frames again. */
+  public void resume() {
+    accepting = true;
+  }
+
+  public long controlMessages() {
+    return controlMessages.sum();
+  }
+
+  public long exchangeErrors() {
+    return exchangeErrors.sum();
+  }
+
+  /** Records lost because the reader was interrupted while the buffer was full (teardown only). */
+  public long lostInterrupted() {
+    return lostInterrupted.sum();
+  }
+
+  /** Frames of a replaced session that reached the checks only after its replacement had opened. */
+  public long lateFrames() {
+    return lateFrames.sum();
+  }
+
+  /** Frames that arrived in the moment between a stop request and the socket closing. */
+  public long refusedWhileStopped() {
+    return refusedWhileStopped.sum();
+  }
+}

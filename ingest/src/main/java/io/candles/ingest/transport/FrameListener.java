@@ -1,0 +1,28 @@
+package io.candles.ingest.transport;
+
+/**
+ * Receives what a {@link ReconnectingWebSocket} reads. Called on the socket's reader thread; a
+ * call may block (back-pressure), which stops reading from that socket until it returns.
+ */
+public interface FrameListener {
+
+  /**
+   * One text frame.
+   *
+   * @param session the id of the session (WebSocket client) it came on; ids increase
+   * @param overlapping true while two sessions carry the same streams (a rollover): updates seen
+   *     twice are then expected, not errors
+   */
+  void onFrame(String text, long session, boolean overlapping);
+
+  /**
+   * A session has opened and frames from it follow (on the same thread, after this returns).
+   *
+   * @param session its id; a session opened after a gap supersedes every earlier one, whose
+   *     frames may still be in flight on their own threads and must not be taken any more
+   * @param continuation true for a rollover successor, which continues the previous session's
+   *     sequence without a gap (the previous one stays valid until it is retired); false after a
+   *     gap, when the exchange's sequence may have restarted
+   */
+  default void onSessionOpened(long session, boolean continuation) {}
+}

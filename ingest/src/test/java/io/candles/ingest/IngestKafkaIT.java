@@ -1,0 +1,304 @@
+package io.candles.ingest;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.candles.devservices.KafkaBroker;
+import io.candles.ingest.exchange.binance.BinanceAdapter;
+import io.candles.ingest.http.ControlServer;
+import io.candles.ingest.json.JsonObject;
+import io.candles.ingest.sim.ExchangeSimulator;
+import io.candles.ingest.testing.Await;
+import io.candles.ingest.testing.Brokers;
+import io.candles.ingest.testing.Delivered;
+import io.candles.ingest.testing.Http;
+import io.candles.ingest.testing.KafkaTopics;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.After;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.rules.TestName;
+
+/**
+ * The ingester end to end: the simulator over a real WebSocket, a real Kafka broker, the REST API
+ * over HTTP; what arrives is read back with kafka-clients and parsed with the contract's TickJson.
+ */
+public class IngestKafkaIT {
+  private static final String TOKEN = "it-token";
+  private static final List<String> PAIRS = List.of("BTCUSDT", "ETHUSDT", "BNBUSDT");
+
+  @ClassRule
+  public static final TemporaryFolder TMP = new TemporaryFolder();
+  private static KafkaBroker broker;
+
+  @Rule
+  public final TestName name = new TestName();
+
+  private ExchangeSimulator sim;
+  private Ingester ingester;
+  private ControlServer http;
+  private String topic;
+  private String dlq;
+
+  @BeforeClass
+  public static void startBroker() throws Exception {
+    broker = Brokers.startFresh(TMP.getRoot().toPath());
+  }
+
+  @AfterClass
+  public static void stopBroker() {
+    if (broker != null) {
+      broker.stop();
+    }
+  }
+
+  @After
+  public void tearDown() {
+    if (ingester != null) {
+      ingester.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  /** A simulator at {@code rate} per pair, and an ingester on it with its own topics and REST port. */
+  private void start(int rate, String... extraArgs) throws Exception {
+    start(ExchangeSimulator.Config.of(PAIRS, rate).recording(), BinanceAdapter.spot().named("simulator"), extraArgs);
+  }
+
+  private void start(ExchangeSimulator.Config config, BinanceAdapter adapter, String... extraArgs) throws Exception {
+    topic = "ticks-" + name.getMethodName();
+    dlq = topic + "-dlq";
+    KafkaTopics.create(broker.bootstrapServers(), topic, dlq);
+    sim = ExchangeSimulator.start("127.0.0.1", 0, config);
+    List<String> args = new ArrayList<>(List.of(
+        "--exchange", "simulator", "--endpoint", sim.endpoint().toString(), "--pairs", String.join(",", PAIRS),
+        "--bootstrapServers", broker.bootstrapServers(), "--topic", topic, "--dlqTopic", dlq,
+        "--httpPort", "0", "--token", TOKEN, "--silenceTimeout", "5s", "--pingInterval", "500ms",
+        "--backoffBase", "50ms", "--backoffCap", "500ms", "--shutdownTimeout", "30s"));
+    args.addAll(List.of(extraArgs));
+    IngestOptions options = IngestOptions.parse(args.toArray(new String[0]), Map.of());
+    ingester = Ingester.create(options, adapter, sim.endpoint());
+    http = ControlServer.start("127.0.0.1", 0, TOKEN, ingester);
+    ingester.start();
+  }
+
+  /** Stops the simulator's flow and waits until Kafka has acknowledged every tick it sent. */
+  private void pauseAndAwaitAllAcked() throws InterruptedException {
+    sim.pause();
+    Thread.sleep(200);
+    Await.until("every sent tick acknowledged", 60_000,
+        () -> ingester.publisherStats().ticksAcked() == sim.sentCount(),
+        () -> "sent " + sim.sentCount() + ", " + ingester.publisherStats());
+  }
+
+  private void assertNoDeadLetters() throws Exception {
+    List<ConsumerRecord<String, String>> dead =
+        KafkaTopics.readAll(broker.bootstrapServers(), dlq, 0, Duration.ZERO);
+    List<String> values = new ArrayList<>();
+    dead.forEach(r -> values.add(r.value()));
+    assertThat(values.toString(), values.size(), is(0));
+  }
+
+  private JsonObject status() throws Exception {
+    HttpResponse<String> r = Http.get(http.port(), "/status");
+    assertThat(r.statusCode(), is(200));
+    return JsonObject.parseUnchecked(r.body());
+  }
+
+  private static JsonObject connection(JsonObject status) {
+    String conns = status.text("connections");
+    return JsonObject.parseUnchecked(conns.substring(1, conns.length() - 1));
+  }
+
+  @Test
+  public void everyTickSentArrivesOnceInOrderPerPairWithTheContractsFields() throws Exception {
+    start(6_000);
+    Await.until("ticks flowing", 20_000, () -> sim.sentCount() > 600);
+    pauseAndAwaitAllAcked();
+    List<ConsumerRecord<String, String>> records =
+        KafkaTopics.readAll(broker.bootstrapServers(), topic, sim.sentCount(), Duration.ofSeconds(30));
+    assertThat((long) records.size(), is(sim.sentCount()));
+    Delivered.assertExactlyOnceInOrder(records, sim, PAIRS, "simulator");
+    assertNoDeadLetters();
+    JsonObject pairs = status().object(status().indexOf("pairs"));
+    for (String pair : PAIRS) {
+      JsonObject p = pairs.object(pairs.indexOf(pair));
+      assertThat(Long.parseLong(p.text("ticks")), is((long) sim.sentQuotes(pair).size()));
+      assertThat(p.text("state"), is("open"));
+      assertThat(p.text("rejects"), is("{}"));
+    }
+  }
+
+  @Test
+  public void pairsBeyondTheStreamsPerConnectionAreSplitAcrossConnections() throws Exception {
+    start(3_000, "--maxStreamsPerConnection", "2");
+    assertThat(ingester.snapshot().connections().size(), is(2));
+    Await.until("ticks flowing on both connections", 20_000, () -> ingester.snapshot().pairs().stream()
+        .allMatch(p -> p.ticks() > 20));
+    assertThat(sim.openConnections(), is(2));
+    pauseAndAwaitAllAcked();
+    List<ConsumerRecord<String, String>> records =
+        KafkaTopics.readAll(broker.bootstrapServers(), topic, sim.sentCount(), Duration.ofSeconds(30));
+    Delivered.assertExactlyOnceInOrder(records, sim, PAIRS, "simulator");
+    assertThat(ingester.snapshot().pairs().get(2).connection(), is("simulator-1"));
+  }
+
+  @Test
+  public void futuresTicksCarryTheExchangesEventTime() throws Exception {
+    start(ExchangeSimulator.Config.of(PAIRS, 3_000).recording().futuresFormat(), BinanceAdapter.futures());
+    Await.until("ticks flowing", 20_000, () -> sim.sentCount() > 200);
+    pauseAndAwaitAllAcked();
+    List<ConsumerRecord<String, String>> records =
+        KafkaTopics.readAll(broker.bootstrapServers(), topic, sim.sentCount(), Duration.ofSeconds(30));
+    Delivered.assertExactlyOnceInOrder(records, sim, PAIRS, "binance-futures");
+  }
+
+  @Test
+  public void rolloverHandsOverWithoutLossOrDuplicates() throws Exception {
+    start(12_000, "--rollover", "1500ms");
+    Await.until("three rollovers", 30_000,
+        () -> ingester.snapshot().connections().get(0).rollovers() >= 3,
+        () -> ingester.snapshot().connections().toString());
+    pauseAndAwaitAllAcked();
+    List<ConsumerRecord<String, String>> records =
+        KafkaTopics.readAll(broker.bootstrapServers(), topic, sim.sentCount(), Duration.ofSeconds(30));
+    Delivered.assertExactlyOnceInOrder(records, sim, PAIRS, "simulator");
+    assertThat(ingester.snapshot().connections().get(0).gaps(), is(0L));
+    assertNoDeadLetters();
+    long overlapDuplicates = 0;
+    for (var p : ingester.snapshot().pairs()) {
+      overlapDuplicates += p.overlapDuplicates();
+    }
+    assertThat("the overlap did deliver twice", overlapDuplicates, greaterThan(0L));
+  }
+
+  @Test
+  public void theConnectionIsRestoredAfterTheSimulatorDropsItAndStatusReportsTheGap() throws Exception {
+    start(3_000);
+    Await.until("ticks flowing", 20_000, () -> sim.sentCount() > 100);
+    assertThat(connection(status()).text("gaps"), is("0"));
+    sim.dropConnections();
+    Await.until("the gap in /status", 20_000, () -> {
+      try {
+        JsonObject c = connection(status());
+        return c.text("gaps").equals("1") && c.text("state").equals("open");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    JsonObject s = status();
+    JsonObject c = connection(s);
+    assertThat(Long.parseLong(c.text("last_gap_ms")), greaterThan(0L));
+    assertThat(c.text("reconnects"), is("1"));
+    JsonObject btc = s.object(s.indexOf("pairs")).object(s.object(s.indexOf("pairs")).indexOf("BTCUSDT"));
+    assertThat(btc.text("gaps"), is("1"));
+    String metrics = Http.get(http.port(), "/metrics").body();
+    assertThat(metrics, containsString("ingest_connection_gaps_total{connection=\"simulator-0\"} 1\n"));
+    long acked = ingester.publisherStats().ticksAcked();
+    Await.until("ticks after the reconnect", 20_000, () -> ingester.publisherStats().ticksAcked() > acked + 100);
+    assertNoDeadLetters();
+  }
+
+  @Test
+  public void garbageFramesReachTheDeadLetterTopicWithTheirReason() throws Exception {
+    start(600);
+    Await.until("connected", 20_000, () -> sim.openConnections() == 1 && sim.sentCount() > 3);
+    List<String> garbage = TestResources.lines("binance/garbage.txt");
+    String crossed = "{\"stream\":\"btcusdt@bookTicker\",\"data\":{\"u\":999999999999,\"s\":\"BTCUSDT\","
+        + "\"b\":\"58000.10\",\"B\":\"1\",\"a\":\"58000.00\",\"A\":\"1\"}}";
+    for (String g : garbage) {
+      sim.sendToAll(g);
+    }
+    sim.sendToAll(crossed);
+    int expected = garbage.size() + 1;
+    List<ConsumerRecord<String, String>> dead =
+        KafkaTopics.readAll(broker.bootstrapServers(), dlq, expected, Duration.ofSeconds(30));
+    assertThat(dead.size(), is(expected));
+    Map<String, String> reasonByRaw = new HashMap<>();
+    for (ConsumerRecord<String, String> r : dead) {
+      JsonObject dl = JsonObject.parseUnchecked(r.value());
+      reasonByRaw.put(dl.text("raw"), dl.text("reason"));
+      if (dl.text("raw").equals(crossed)) {
+        assertThat(r.key(), is("BTCUSDT"));
+        assertThat(dl.text("detail"), is("ask 58000.00 is below bid 58000.10"));
+        assertThat(dl.text("source"), is("btcusdt@bookTicker"));
+      } else {
+        assertThat(r.key(), nullValue());
+        assertThat(dl.text("source"), is("simulator-0"));
+      }
+    }
+    assertThat(reasonByRaw.get(garbage.get(0)), is("invalid_json"));
+    assertThat(reasonByRaw.get(garbage.get(5)), is("missing_field"));
+    assertThat(reasonByRaw.get(crossed), is("crossed_book"));
+    JsonObject rejects = status().object(status().indexOf("rejects"));
+    assertThat(rejects.text("invalid_json"), is("6"));
+    assertThat(rejects.text("missing_field"), is("1"));
+    assertThat(rejects.text("crossed_book"), is("1"));
+    // The flow went on.
+    pauseAndAwaitAllAcked();
+  }
+
+  @Test
+  public void stopHaltsProductionAndStartResumesIt() throws Exception {
+    start(3_000);
+    Await.until("ticks flowing", 20_000, () -> ingester.publisherStats().ticksAcked() > 100);
+    assertThat(Http.post(http.port(), "/stop", null).statusCode(), is(401));
+    HttpResponse<String> stop = Http.post(http.port(), "/stop", TOKEN);
+    assertThat(stop.statusCode(), is(200));
+    assertThat(stop.body(), is("{\"state\":\"stopped\",\"changed\":true}"));
+    // stop returns once everything received is acknowledged: the topic holds all of it already.
+    long acked = ingester.publisherStats().ticksAcked();
+    long inTopic = KafkaTopics.count(broker.bootstrapServers(), topic);
+    assertThat(inTopic, is(acked));
+    assertThat(ingester.publisherStats().inFlight(), is(0L));
+    Thread.sleep(1_500);
+    assertThat("nothing produced while stopped", KafkaTopics.count(broker.bootstrapServers(), topic), is(inTopic));
+    assertThat(status().text("state"), is("stopped"));
+    assertThat(connection(status()).text("state"), is("stopped"));
+    assertThat(Http.get(http.port(), "/health").statusCode(), is(200));
+
+    HttpResponse<String> start = Http.post(http.port(), "/start", TOKEN);
+    assertThat(start.statusCode(), is(200));
+    assertThat(start.body(), is("{\"state\":\"running\",\"changed\":true}"));
+    Await.until("production resumed", 20_000,
+        () -> KafkaTopics.count(broker.bootstrapServers(), topic) > inTopic + 50);
+    assertThat(connection(status()).text("gaps"), is("0"));
+    assertNoDeadLetters();
+  }
+
+  @Test
+  public void healthAndMetricsReflectTheFlow() throws Exception {
+    start(3_000);
+    Await.until("ticks flowing", 20_000, () -> ingester.publisherStats().ticksAcked() > 100);
+    HttpResponse<String> health = Http.get(http.port(), "/health");
+    assertThat(health.statusCode(), is(200));
+    assertThat(health.body(), is("{\"status\":\"UP\",\"state\":\"running\",\"problems\":[]}"));
+    Thread.sleep(2_100); // two rate samples
+    String metrics = Http.get(http.port(), "/metrics").body();
+    assertThat(metrics, containsString("ingest_running 1\n"));
+    assertThat(metrics, containsString("ingest_connection_state{connection=\"simulator-0\",state=\"open\"} 1\n"));
+    JsonObject btc = status().object(status().indexOf("pairs")).object(
+        status().object(status().indexOf("pairs")).indexOf("BTCUSDT"));
+    assertThat(Double.parseDouble(btc.text("ticks_per_second")), greaterThan(10.0));
+    assertThat(Long.parseLong(btc.text("last_tick_age_ms")), greaterThanOrEqualTo(0L));
+  }
+}

@@ -1,0 +1,300 @@
+package io.candles.ingest.quality;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.candles.contract.IngestRejectReason;
+import io.candles.contract.RejectReason;
+import io.candles.contract.Tick;
+import io.candles.contract.TickJson;
+import io.candles.ingest.TestResources;
+import io.candles.ingest.exchange.binance.BinanceAdapter;
+import io.candles.ingest.json.JsonObject;
+import io.candles.ingest.kafka.OutRecord;
+import io.candles.ingest.metrics.PairMetrics;
+import io.candles.ingest.metrics.RejectCounters;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * Every rejection reason, through the processor that sits between a connection and Kafka: the
+ * contract's rules (via the adapter) and the ingester's own (sequence, price jump, unknown pair).
+ * The sink is a list: records are checked as the producer would receive them.
+ */
+public class RejectionRulesTest {
+  private static final long NOW = 1_700_000_000_000L;
+  private final List<OutRecord> out = new ArrayList<>();
+  private final RejectCounters unattributed = new RejectCounters();
+  private PairMetrics btc;
+  private PairMetrics eth;
+  private TickProcessor processor;
+  private long session = 1;
+
+  @Before
+  public void setUp() {
+    processor = processor(PriceJumpRule.of(new BigDecimal("0.1"), false));
+  }
+
+  private TickProcessor processor(PriceJumpRule rule) {
+    out.clear();
+    btc = new PairMetrics("BTCUSDT", "binance-0");
+    eth = new PairMetrics("ETHUSDT", "binance-0");
+    return new TickProcessor("binance-0", BinanceAdapter.spot(), List.of(btc, eth), rule, out::add, unattributed,
+        () -> NOW);
+  }
+
+  private static String frame(long u, String symbol, String bid, String ask) {
+    return "{\"stream\":\"" + symbol.toLowerCase() + "@bookTicker\",\"data\":{\"u\":" + u + ",\"s\":\"" + symbol
+        + "\",\"b\":\"" + bid + "\",\"B\":\"1.00000000\",\"a\":\"" + ask + "\",\"A\":\"2.00000000\"}}";
+  }
+
+  /** Sends {@code text} and returns the single dead letter it produced. */
+  private JsonObject rejected(String text, String reason) {
+    int before = out.size();
+    processor.onFrame(text, session, false);
+    assertThat("one record for " + text, out.size(), is(before + 1));
+    OutRecord r = out.get(out.size() - 1);
+    assertThat("a dead letter for " + text, r.deadLetter(), is(true));
+    JsonObject dl = JsonObject.parseUnchecked(r.value());
+    assertThat(dl.text("reason"), is(reason));
+    assertThat(dl.text("raw"), is(text));
+    assertThat(r.timestampMillis(), is(NOW));
+    return dl;
+  }
+
+  @Test
+  public void validTicksAreProducedWithTheContractsFields() throws Exception {
+    processor.onFrame(TestResources.text("binance/spot-combined.json"), 1, false);
+    assertThat(out.size(), is(1));
+    OutRecord r = out.get(0);
+    assertThat(r.deadLetter(), is(false));
+    assertThat(r.key(), is("BTCUSDT"));
+    assertThat(r.timestampMillis(), is(NOW)); // spot: event time = receive time
+    Tick t = TickJson.parse(r.value());
+    assertThat(t.pair(), is("BTCUSDT"));
+    assertThat(t.bid(), is(6_701_234_000_000L));
+    assertThat(t.ask(), is(6_701_235_000_000L));
+    assertThat(t.eventTimeMillis(), is(NOW));
+    assertThat(t.ingestTimeMillis(), is(NOW));
+    assertThat(t.exchange(), is("binance"));
+    assertThat(t.updateId(), is(52_345_678_901L));
+    // The exchange's strings, unchanged.
+    assertThat(r.value(), containsString("\"bid\":\"67012.34000000\",\"ask\":\"67012.35000000\""));
+    assertThat(btc.ticks(), is(1L));
+  }
+
+  @Test
+  public void invalidJson() {
+    JsonObject dl = rejected("this is not {json", RejectReason.INVALID_JSON.code());
+    assertThat(out.get(0).key(), nullValue());
+    assertThat(dl.text("source"), is("binance-0"));
+    assertThat(unattributed.snapshot(), is(Map.of("invalid_json", 1L)));
+  }
+
+  @Test
+  public void everyGarbageLineIsDeadLettered() {
+    for (String line : TestResources.lines("binance/garbage.txt")) {
+      processor.onFrame(line, 1, false);
+    }
+    assertThat(out.size(), is(7));
+    for (OutRecord r : out) {
+      assertThat(r.deadLetter(), is(true));
+    }
+    assertThat(unattributed.snapshot(), is(Map.of("invalid_json", 6L, "missing_field", 1L)));
+  }
+
+  @Test
+  public void missingField() {
+    rejected("{\"stream\":\"btcusdt@bookTicker\",\"data\":{\"u\":1,\"s\":\"BTCUSDT\",\"b\":\"1.0\",\"B\":\"1\"}}",
+        RejectReason.MISSING_FIELD.code());
+    assertThat(out.get(0).key(), is("BTCUSDT"));
+    assertThat(btc.rejects(), is(Map.of("missing_field", 1L)));
+    rejected("{\"u\":1,\"b\":\"1.0\",\"a\":\"1.1\"}", RejectReason.MISSING_FIELD.code());
+  }
+
+  @Test
+  public void nonNumericPrice() {
+    JsonObject dl = rejected(frame(1, "BTCUSDT", "abc", "1.0"), RejectReason.NON_NUMERIC_PRICE.code());
+    assertThat(dl.text("detail"), containsString("bid"));
+    assertThat(dl.text("source"), is("btcusdt@bookTicker"));
+  }
+
+  @Test
+  public void nonPositivePrice() {
+    rejected(frame(1, "BTCUSDT", "0.00000000", "1.0"), RejectReason.NON_POSITIVE_PRICE.code());
+    rejected(frame(2, "BTCUSDT", "-1.5", "1.0"), RejectReason.NON_POSITIVE_PRICE.code());
+  }
+
+  @Test
+  public void priceOutOfRange() {
+    rejected(frame(1, "BTCUSDT", "1.000000001", "2.0"), RejectReason.PRICE_OUT_OF_RANGE.code());
+    rejected(frame(2, "BTCUSDT", "1.0", "90000000000.0"), RejectReason.PRICE_OUT_OF_RANGE.code());
+  }
+
+  @Test
+  public void crossedBook() {
+    JsonObject dl = rejected(frame(1, "BTCUSDT", "100.01", "100.00"), RejectReason.CROSSED_BOOK.code());
+    assertThat(dl.text("detail"), is("ask 100.00 is below bid 100.01"));
+    // Equal bid and ask is a locked book, which the contract accepts.
+    processor.onFrame(frame(2, "BTCUSDT", "100.00", "100.00"), 1, false);
+    assertThat(out.get(out.size() - 1).deadLetter(), is(false));
+  }
+
+  @Test
+  public void unparseableTime() {
+    BinanceAdapter futures = BinanceAdapter.futures();
+    processor = new TickProcessor("f-0", futures, List.of(btc), PriceJumpRule.off(), out::add, unattributed, () -> NOW);
+    String bad = "{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BTCUSDT\",\"b\":\"1.0\",\"B\":\"1\",\"a\":\"1.1\",\"A\":\"1\","
+        + "\"T\":1,\"E\":\"yesterday\"}";
+    rejected(bad, RejectReason.UNPARSEABLE_TIME.code());
+    rejected(bad.replace("\"yesterday\"", "-5"), RejectReason.UNPARSEABLE_TIME.code());
+  }
+
+  @Test
+  public void invalidUpdateId() {
+    rejected(frame(1, "BTCUSDT", "1.0", "1.1").replace("\"u\":1", "\"u\":1.5"),
+        IngestRejectReason.INVALID_UPDATE_ID.code());
+  }
+
+  @Test
+  public void duplicateUpdateId() {
+    processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 1, false);
+    JsonObject dl = rejected(frame(100, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.DUPLICATE_UPDATE_ID.code());
+    assertThat(dl.text("detail"), is("update_id 100 is not after the last one, 100"));
+    assertThat(btc.rejects(), is(Map.of("duplicate_update_id", 1L)));
+    assertThat(btc.ticks(), is(1L));
+  }
+
+  @Test
+  public void backwardsUpdateId() {
+    processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 1, false);
+    rejected(frame(99, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.BACKWARDS_UPDATE_ID.code());
+    // Sequences are per pair.
+    processor.onFrame(frame(5, "ETHUSDT", "1.0", "1.1"), 1, false);
+    assertThat(out.get(out.size() - 1).deadLetter(), is(false));
+  }
+
+  @Test
+  public void repeatsDuringARolloverOverlapAreDroppedAsExpectedNotDeadLettered() {
+    processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 1, false);
+    processor.onFrame(frame(101, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(101, "BTCUSDT", "1.0", "1.1"), 2, true); // the new session, same update
+    processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 2, true);
+    processor.onFrame(frame(102, "BTCUSDT", "1.0", "1.1"), 2, true); // follows its 101, held: taken
+    processor.onFrame(frame(102, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(103, "BTCUSDT", "1.0", "1.1"), 1, true); // the old session still counts
+    assertThat(ids(), is(List.of(100L, 101L, 102L, 103L)));
+    assertThat(btc.overlapDuplicates(), is(3L));
+    assertThat(btc.rejects(), is(Map.of()));
+  }
+
+  @Test
+  public void aRolloverSessionThatJoinsAheadWaitsForTheOldOneToCatchUp() {
+    processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 1, false);
+    // The new session's first update is 104; the old one has not delivered 101..103 yet.
+    processor.onFrame(frame(104, "BTCUSDT", "1.0", "1.1"), 2, true);
+    processor.onFrame(frame(105, "BTCUSDT", "1.0", "1.1"), 2, true);
+    processor.onFrame(frame(101, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(103, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(104, "BTCUSDT", "1.0", "1.1"), 1, true);
+    // The new session's 106 follows its 105, which we do not hold yet: the old one delivers both.
+    processor.onFrame(frame(106, "BTCUSDT", "1.0", "1.1"), 2, true);
+    processor.onFrame(frame(105, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(106, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(107, "BTCUSDT", "1.0", "1.1"), 2, true); // follows 106: taken
+    processor.onFrame(frame(107, "BTCUSDT", "1.0", "1.1"), 1, true);
+    // After the overlap, the new session alone.
+    processor.onFrame(frame(108, "BTCUSDT", "1.0", "1.1"), 2, false);
+    assertThat(ids(), is(List.of(100L, 101L, 103L, 104L, 105L, 106L, 107L, 108L)));
+    assertThat(btc.rejects(), is(Map.of()));
+  }
+
+  private List<Long> ids() {
+    List<Long> ids = new ArrayList<>();
+    for (OutRecord r : out) {
+      try {
+        ids.add(TickJson.parse(r.value()).updateId());
+      } catch (Exception e) {
+        throw new AssertionError(r.value(), e);
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  public void aNewSessionAfterAGapMayRestartTheSequence() {
+    processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 1, false);
+    processor.onSessionOpened(2, false);
+    processor.onFrame(frame(3, "BTCUSDT", "1.0", "1.1"), 2, false);
+    assertThat(out.get(1).deadLetter(), is(false));
+    // A rollover continuation keeps it.
+    processor.onSessionOpened(3, true);
+    session = 2;
+    rejected(frame(2, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.BACKWARDS_UPDATE_ID.code());
+    // A frame of the session replaced after the gap, arriving late, is dropped and counted.
+    processor.onFrame(frame(4, "BTCUSDT", "1.0", "1.1"), 1, false);
+    assertThat(out.size(), is(3));
+    assertThat(processor.lateFrames(), is(1L));
+  }
+
+  @Test
+  public void priceJumpIsFlaggedAndKeptByDefault() {
+    processor.onFrame(frame(1, "BTCUSDT", "100.00", "100.00"), 1, false);
+    processor.onFrame(frame(2, "BTCUSDT", "110.00", "110.00"), 1, false); // exactly 10%: not more
+    processor.onFrame(frame(3, "BTCUSDT", "121.02", "121.02"), 1, false); // 10.018%: a jump
+    assertThat(out.size(), is(3));
+    for (OutRecord r : out) {
+      assertThat(r.deadLetter(), is(false));
+    }
+    assertThat(btc.priceJumps(), is(1L));
+    assertThat(btc.rejects(), is(Map.of()));
+  }
+
+  @Test
+  public void priceJumpIsRejectedWhenConfigured() {
+    processor = processor(PriceJumpRule.of(new BigDecimal("0.05"), true));
+    processor.onFrame(frame(1, "BTCUSDT", "100.00", "100.02"), 1, false);
+    JsonObject dl = rejected(frame(2, "BTCUSDT", "94.00", "94.02"), IngestRejectReason.PRICE_JUMP.code());
+    assertThat(dl.text("detail"), is("mid 94.01 moved more than 0.05 from 100.01"));
+    assertThat(btc.priceJumps(), is(1L));
+    assertThat(btc.rejects(), is(Map.of("price_jump", 1L)));
+    // The reference follows the market: the next tick near the new level passes.
+    processor.onFrame(frame(3, "BTCUSDT", "94.01", "94.03"), 1, false);
+    assertThat(out.get(out.size() - 1).deadLetter(), is(false));
+  }
+
+  @Test
+  public void unexpectedPair() {
+    JsonObject dl = rejected(frame(1, "XRPUSDT", "0.5", "0.6"), IngestRejectReason.UNEXPECTED_PAIR.code());
+    assertThat(out.get(0).key(), is("XRPUSDT"));
+    assertThat(dl.text("detail"), containsString("XRPUSDT"));
+    assertThat(unattributed.snapshot(), is(Map.of("unexpected_pair", 1L)));
+  }
+
+  @Test
+  public void controlAndErrorRepliesProduceNothing() {
+    processor.onFrame(TestResources.text("binance/subscribe-response.json"), 1, false);
+    processor.onFrame(TestResources.text("binance/error-response.json"), 1, false);
+    assertThat(out, empty());
+    assertThat(processor.controlMessages(), is(1L));
+    assertThat(processor.exchangeErrors(), is(1L));
+  }
+
+  @Test
+  public void haltedProcessorRefusesFramesAndCountsThem() throws Exception {
+    assertThat(processor.halt(100), is(true));
+    processor.onFrame(frame(1, "BTCUSDT", "1.0", "1.1"), 1, false);
+    assertThat(out, empty());
+    assertThat(processor.refusedWhileStopped(), is(1L));
+    processor.resume();
+    processor.onFrame(frame(1, "BTCUSDT", "1.0", "1.1"), 1, false);
+    assertThat(out.size(), is(1));
+  }
+}

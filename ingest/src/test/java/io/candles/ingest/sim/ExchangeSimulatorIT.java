@@ -1,0 +1,230 @@
+package io.candles.ingest.sim;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.candles.contract.Prices;
+import io.candles.ingest.json.JsonObject;
+import io.candles.ingest.testing.Await;
+import io.candles.ingest.testing.TestClient;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.After;
+import org.junit.Test;
+
+/** The simulator over a real socket, spoken to by a plain WebSocket client. */
+public class ExchangeSimulatorIT {
+  private ExchangeSimulator sim;
+  private TestClient client;
+
+  @After
+  public void tearDown() throws Exception {
+    if (client != null) {
+      client.closeBlocking();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create(sim.endpoint() + path);
+  }
+
+  @Test
+  public void combinedStreamsWrapEachMessage() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT"), 6_000));
+    client = TestClient.open(uri("/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker"));
+    Set<String> streams = new HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      String m = client.next(5_000);
+      assertThat(m, notNullValue());
+      JsonObject o = JsonObject.parse(m);
+      streams.add(o.text("stream"));
+      JsonObject data = o.object(o.indexOf("data"));
+      assertThat(data.text("s"), is(o.text("stream").replace("@bookTicker", "").toUpperCase()));
+      long bid = Prices.parsePrice("b", data.text("b"), 0, data.text("b").length());
+      long ask = Prices.parsePrice("a", data.text("a"), 0, data.text("a").length());
+      assertThat(ask, greaterThan(bid));
+      assertThat(data.kind("u"), is(JsonObject.Kind.NUMBER));
+      assertThat(data.text("E"), nullValue());
+    }
+    assertThat(streams, is(Set.of("btcusdt@bookTicker", "ethusdt@bookTicker")));
+  }
+
+  @Test
+  public void rawStreamSendsBarePayloads() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT"), 6_000));
+    client = TestClient.open(uri("/ws/ethusdt@bookTicker"));
+    for (int i = 0; i < 10; i++) {
+      JsonObject o = JsonObject.parse(client.next(5_000));
+      assertThat(o.indexOf("stream"), is(-1));
+      assertThat(o.text("s"), is("ETHUSDT"));
+    }
+  }
+
+  @Test
+  public void subscribeIsAnsweredThenStreamed() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT"), 6_000));
+    client = TestClient.open(uri("/ws"));
+    assertThat(client.next(300), nullValue());
+    client.send("{\"method\":\"SUBSCRIBE\",\"params\":[\"btcusdt@bookTicker\"],\"id\":1}");
+    assertThat(client.next(5_000), is("{\"result\":null,\"id\":1}"));
+    JsonObject first = JsonObject.parse(client.next(5_000));
+    assertThat(first.text("s"), is("BTCUSDT"));
+    client.send("{\"method\":\"LIST_SUBSCRIPTIONS\",\"id\":2}");
+    client.send("{\"method\":\"FLY\",\"id\":3}");
+    client.send("not json");
+    boolean listed = false;
+    boolean unknown = false;
+    boolean invalid = false;
+    for (int i = 0; i < 2_000 && !(listed && unknown && invalid); i++) {
+      String m = client.next(5_000);
+      listed |= m.equals("{\"result\":[\"btcusdt@bookTicker\"],\"id\":2}");
+      unknown |= m.startsWith("{\"code\":2,\"msg\":\"Invalid request: unknown method FLY\",\"id\":3");
+      invalid |= m.startsWith("{\"code\":3,\"msg\":\"Invalid JSON");
+    }
+    assertThat(listed && unknown && invalid, is(true));
+    client.send("{\"method\":\"UNSUBSCRIBE\",\"params\":[\"btcusdt@bookTicker\"],\"id\":4}");
+    String m;
+    do {
+      m = client.next(5_000);
+    } while (!m.equals("{\"result\":null,\"id\":4}"));
+    Thread.sleep(100);
+    client.messages.clear();
+    assertThat(client.next(300), nullValue());
+  }
+
+  @Test
+  public void combinedFormCanAlsoSubscribe() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT"), 6_000));
+    client = TestClient.open(uri("/stream?streams=btcusdt@bookTicker"));
+    client.send("{\"method\":\"SUBSCRIBE\",\"params\":[\"ethusdt@bookTicker\"],\"id\":7}");
+    Set<String> streams = new HashSet<>();
+    boolean acked = false;
+    for (int i = 0; i < 200 && streams.size() < 2; i++) {
+      String m = client.next(5_000);
+      if (m.equals("{\"result\":null,\"id\":7}")) {
+        acked = true;
+      } else {
+        streams.add(JsonObject.parse(m).text("stream"));
+      }
+    }
+    assertThat(acked, is(true));
+    assertThat(streams, is(Set.of("btcusdt@bookTicker", "ethusdt@bookTicker")));
+  }
+
+  @Test
+  public void unknownPathIsRefused() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT"), 600));
+    client = TestClient.open(uri("/api/v3/ticker"));
+    assertThat(client.isOpen(), is(false));
+  }
+
+  @Test
+  public void clientsArePinged() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0,
+        ExchangeSimulator.Config.of(List.of("BTCUSDT"), 60).withPingInterval(Duration.ofSeconds(1)));
+    client = TestClient.open(uri("/ws/btcusdt@bookTicker"));
+    Await.until("two pings", 5_000, () -> client.pings.get() >= 2);
+    assertThat(client.isOpen(), is(true));
+  }
+
+  @Test
+  public void generatesAtLeast25000TicksPerMinutePerPair() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT"), 25_000));
+    client = TestClient.open(uri("/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker"));
+    Thread.sleep(500);
+    client.messages.clear();
+    long start = System.nanoTime();
+    Thread.sleep(3_000);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Integer> perStream = new HashMap<>();
+    for (String m : client.messages) {
+      perStream.merge(JsonObject.parse(m).text("stream"), 1, Integer::sum);
+    }
+    double expected = 25_000 / 60.0 * seconds;
+    for (String s : List.of("btcusdt@bookTicker", "ethusdt@bookTicker")) {
+      // Allow for a loaded build machine; the pace is exact over time.
+      assertThat(s, (double) perStream.getOrDefault(s, 0), greaterThanOrEqualTo(expected * 0.8));
+    }
+  }
+
+  @Test
+  public void futuresFormCarriesEventAndTransactionTime() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0,
+        ExchangeSimulator.Config.of(List.of("BTCUSDT"), 6_000).futuresFormat());
+    client = TestClient.open(uri("/ws/btcusdt@bookTicker"));
+    JsonObject o = JsonObject.parse(client.next(5_000));
+    assertThat(o.text("e"), is("bookTicker"));
+    assertThat(Long.parseLong(o.text("E")), greaterThan(1_600_000_000_000L));
+    assertThat(Long.parseLong(o.text("T")), is(Long.parseLong(o.text("E")) - 1));
+  }
+
+  @Test
+  public void faultsDropGarbageAndStall() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT"), 6_000));
+    client = TestClient.open(uri("/ws/btcusdt@bookTicker"));
+    assertThat(client.next(5_000), notNullValue());
+
+    sim.sendToAll("this is not {json");
+    boolean garbage = false;
+    for (int i = 0; i < 1_000 && !garbage; i++) {
+      garbage = "this is not {json".equals(client.next(5_000));
+    }
+    assertThat(garbage, is(true));
+
+    sim.stall(Duration.ofMillis(1_500));
+    Thread.sleep(100);
+    client.messages.clear();
+    client.sendPing();
+    Thread.sleep(800);
+    assertThat("no data while stalled", client.messages.size(), is(0));
+    assertThat("no pong while stalled", client.pongs.get(), is(0));
+    assertThat(client.next(5_000), notNullValue());
+
+    sim.dropConnections();
+    Await.until("the drop", 5_000, () -> client.closeCode != -1);
+    assertThat(client.isOpen(), is(false));
+    assertThat(sim.openConnections(), is(0));
+  }
+
+  @Test
+  public void replaysARecordedFile() throws Exception {
+    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT"), 60_000));
+    sim.pause();
+    Path file = Files.createTempFile("recorded", ".jsonl");
+    try {
+      Files.write(file, List.of(
+          "{\"u\":1,\"s\":\"BTCUSDT\",\"b\":\"1.00\",\"B\":\"1\",\"a\":\"1.01\",\"A\":\"1\"}",
+          "{\"stream\":\"ethusdt@bookTicker\",\"data\":{\"u\":2,\"s\":\"ETHUSDT\",\"b\":\"2.00\",\"B\":\"1\",\"a\":\"2.01\",\"A\":\"1\"}}",
+          "garbage line",
+          "{\"stream\":\"btcusdt@bookTicker\",\"data\":{\"u\":3,\"s\":\"BTCUSDT\",\"b\":\"1.02\",\"B\":\"1\",\"a\":\"1.03\",\"A\":\"1\"}}"));
+      client = TestClient.open(uri("/stream?streams=btcusdt@bookTicker"));
+      sim.replay(file, false);
+      sim.resume();
+      assertThat(client.next(5_000),
+          is("{\"stream\":\"btcusdt@bookTicker\",\"data\":{\"u\":1,\"s\":\"BTCUSDT\",\"b\":\"1.00\",\"B\":\"1\",\"a\":\"1.01\",\"A\":\"1\"}}"));
+      assertThat(client.next(5_000), is("garbage line"));
+      String third = client.next(5_000);
+      assertThat(third, containsString("\"u\":3"));
+      assertThat(third, not(containsString("ETHUSDT")));
+      assertThat(client.next(500), nullValue());
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+}
