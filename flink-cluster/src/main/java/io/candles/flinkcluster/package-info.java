@@ -1,0 +1,2 @@
+/** A Flink session cluster in child JVMs, from Flink's Maven jars. */
+package io.candles.flinkcluster;

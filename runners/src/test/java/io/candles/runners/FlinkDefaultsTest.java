@@ -1,0 +1,107 @@
+package io.candles.runners;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import io.candles.flinkcluster.FlinkCluster;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.Test;
+
+public class FlinkDefaultsTest {
+
+  private static FlinkPipelineOptions parse(String... args) {
+    return PipelineOptionsFactory.fromArgs(args).as(FlinkPipelineOptions.class);
+  }
+
+  @Test
+  public void latencySettingsReplaceTheRunnersDefaults() {
+    FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--streaming=true");
+    assertEquals(Long.valueOf(1000), o.getMaxBundleTimeMills()); // Beam's streaming default: too slow
+    FlinkDefaults.apply(o, Set.of("runner", "streaming"), OptionalInt.of(3));
+    assertEquals(Long.valueOf(FlinkDefaults.MAX_BUNDLE_TIME_MILLIS), o.getMaxBundleTimeMills());
+    assertEquals(Long.valueOf(FlinkDefaults.MAX_BUNDLE_SIZE), o.getMaxBundleSize());
+    assertEquals(Long.valueOf(FlinkDefaults.CHECKPOINTING_INTERVAL_MILLIS), o.getCheckpointingInterval());
+    assertEquals("EXACTLY_ONCE", o.getCheckpointingMode());
+    assertEquals(Long.valueOf(FlinkDefaults.AUTO_WATERMARK_INTERVAL_MILLIS), o.getAutoWatermarkInterval());
+    assertTrue(o.getObjectReuse());
+    assertFalse("faster copy breaks exactly-once with a mutable accumulator", o.getFasterCopy());
+    assertTrue(FlinkDefaults.warnings(o).isEmpty());
+  }
+
+  @Test
+  public void whatTheUserSetIsKept() {
+    String[] args = {"--runner=FlinkRunner", "--maxBundleTimeMills=200", "--checkpointingInterval=60000",
+        "--parallelism=5", "--objectReuse=false"};
+    FlinkPipelineOptions o = parse(args);
+    List<String> applied = FlinkDefaults.apply(o, CandlesLauncher.givenOptionNames(args), OptionalInt.of(3));
+    assertEquals(Long.valueOf(200), o.getMaxBundleTimeMills());
+    assertEquals(Long.valueOf(60000), o.getCheckpointingInterval());
+    assertEquals(Integer.valueOf(5), o.getParallelism());
+    assertFalse(o.getObjectReuse());
+    assertThat(applied, not(hasItem(containsString("maxBundleTimeMills"))));
+    assertThat(applied, not(hasItem(containsString("parallelism"))));
+    assertThat(applied, hasItem("--maxBundleSize=1000"));
+  }
+
+  @Test
+  public void locallyParallelismIsBoundedByPartitionsAndCores() {
+    FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--flinkMaster=[local]");
+    FlinkDefaults.apply(o, Set.of(), OptionalInt.of(1));
+    assertEquals(Integer.valueOf(1), o.getParallelism());
+    FlinkPipelineOptions many = parse("--runner=FlinkRunner", "--flinkMaster=[local]");
+    FlinkDefaults.apply(many, Set.of(), OptionalInt.of(1000));
+    assertEquals(Integer.valueOf(Runtime.getRuntime().availableProcessors()), many.getParallelism());
+    // A local run keeps checkpoints in memory, and stays attached.
+    assertFalse(many.isExternalizedCheckpointsEnabled());
+    assertTrue(many.getAttachedMode());
+  }
+
+  @Test
+  public void onAClusterTheJobIsDetachedAndKeepsItsCheckpoints() throws IOException {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + closed);
+    List<String> applied = FlinkDefaults.apply(o, Set.of(), OptionalInt.of(4));
+    assertFalse(o.getAttachedMode());
+    assertTrue(o.isExternalizedCheckpointsEnabled());
+    assertTrue(o.getRetainExternalizedCheckpointsOnCancellation());
+    // No cluster answers on that port: one reader per partition.
+    assertEquals(Integer.valueOf(4), o.getParallelism());
+    assertThat(applied, hasItem("--attachedMode=false"));
+  }
+
+  @Test
+  public void settingsThatBreakExactlyOnceAreNamed() {
+    FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--fasterCopy=true", "--checkpointingInterval=5000",
+        "--checkpointingMode=AT_LEAST_ONCE");
+    List<String> warnings = FlinkDefaults.warnings(o);
+    assertThat(warnings, contains(containsString("--fasterCopy=true"), containsString("AT_LEAST_ONCE")));
+  }
+
+  @Test
+  public void theLauncherAndTheClusterStartJvmsWithTheSameJava17Options() {
+    assertEquals(FlinkCluster.JAVA17_OPTIONS, PlainJvm.FLINK_JAVA17_OPTIONS);
+  }
+
+  @Test
+  public void theFlinkRunnerIsRecognisedByEitherName() {
+    assertTrue(CandlesLauncher.isFlink(new String[] {"--runner=FlinkRunner"}));
+    assertTrue(CandlesLauncher.isFlink(new String[] {"--runner=org.apache.beam.runners.flink.FlinkRunner"}));
+    assertFalse(CandlesLauncher.isFlink(new String[] {"--runner=DirectRunner"}));
+    assertEquals(Set.of("a", "b"), CandlesLauncher.givenOptionNames(new String[] {"--a=1", "--b", "x"}));
+  }
+}
