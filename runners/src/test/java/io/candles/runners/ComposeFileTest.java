@@ -64,6 +64,24 @@ public class ComposeFileTest {
     assertThat(services.keySet(), hasItems("kafka", "postgres", "jobmanager", "taskmanager", "ingester", "submit"));
   }
 
+  /** Every service the README's Production section names (in backticks) is in the file. */
+  @Test
+  public void everyServiceTheReadmeNamesExists() throws IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Paths.get("..", "README.md"));
+    String production = readme.substring(readme.indexOf("## Production"));
+    int next = production.indexOf("\n## ", 3);
+    production = next < 0 ? production : production.substring(0, next);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([a-z][a-z-]*)`").matcher(production);
+    java.util.Set<String> named = new java.util.TreeSet<>();
+    while (m.find()) {
+      named.add(m.group(1));
+    }
+    assertThat(named, hasItems("kafka", "postgres", "jobmanager", "taskmanager", "ingester", "submit"));
+    for (String service : named) {
+      assertThat("the README names service " + service, services.keySet(), hasItems(service));
+    }
+  }
+
   @Test
   public void imagesArePinnedToTheVersionsTheBuildUses() throws IOException {
     for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
