@@ -140,6 +140,28 @@ public class RunLocalIT {
     assertNothingLeft(pids2, dataDir);
   }
 
+  /** A port in use: one line naming the component and what to do, the rest stopped, exit non-zero. */
+  @Test
+  public void aPortInUseIsOneClearLineAndNothingIsLeft() throws Exception {
+    Path dataDir = Files.createTempDirectory(
+        Files.createDirectories(Paths.get("target").toAbsolutePath()), "run-local-busy-");
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      Path root = Paths.get("..").toAbsolutePath().normalize();
+      ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("scripts/run-local.sh").toString(),
+          "--data-dir", dataDir.toString(), "--http-port", Integer.toString(busy.getLocalPort()))
+          .directory(root.toFile()).redirectErrorStream(true);
+      pb.environment().put("RUN_LOCAL_CLASSPATH", System.getProperty("java.class.path"));
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(180, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(out, 1, p.exitValue());
+      assertTrue(out, out.contains("run-local: the ingester's REST port 127.0.0.1:" + busy.getLocalPort()
+          + " is already in use; choose another with --http-port N"));
+    }
+    assertNothingLeft("", dataDir);
+  }
+
   private static Map<String, Long> awaitCandlesForEveryPair(String jdbc, long timeoutMillis)
       throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
@@ -231,7 +253,7 @@ public class RunLocalIT {
     long deadline = System.currentTimeMillis() + 15_000;
     do {
       alive.clear();
-      for (String part : pids.trim().split("\\s+")) {
+      for (String part : pids.isBlank() ? new String[0] : pids.trim().split("\\s+")) {
         long pid = Long.parseLong(part.substring(part.indexOf('=') + 1));
         ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
             .filter(h -> h.info().command().isPresent())
