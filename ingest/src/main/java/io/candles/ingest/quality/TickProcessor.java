@@ -152,6 +152,14 @@ public final class TickProcessor implements FrameListener {
         return;
       }
     } else if (slot.previousBySession != null) {
+      // The overlap has ended, but for this pair the handover has not: a new session that joined
+      // behind the old one still repeats what the old one delivered until it catches up. Those
+      // repeats are the rollover's, not the exchange's; they are dropped and counted as such.
+      if (q.updateId() != Tick.NO_UPDATE_ID && slot.lastUpdateId != Tick.NO_UPDATE_ID
+          && q.updateId() <= slot.lastUpdateId && session != slot.lastSession) {
+        slot.metrics.overlapDuplicate();
+        return;
+      }
       slot.previousBySession = null;
     }
     if (q.updateId() != Tick.NO_UPDATE_ID && slot.lastUpdateId != Tick.NO_UPDATE_ID

@@ -216,6 +216,24 @@ public class RejectionRulesTest {
     assertThat(btc.rejects(), is(Map.of()));
   }
 
+  @Test
+  public void aRolloverSessionThatJoinsBehindRepeatsOnlyOverlapDuplicatesAfterTheOverlapEnds() {
+    processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 1, false);
+    processor.onFrame(frame(101, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(102, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(103, "BTCUSDT", "1.0", "1.1"), 1, true);
+    processor.onFrame(frame(101, "BTCUSDT", "1.0", "1.1"), 2, true); // the new session lags
+    // The old session retires before the new one has caught up with it.
+    processor.onFrame(frame(102, "BTCUSDT", "1.0", "1.1"), 2, false);
+    processor.onFrame(frame(103, "BTCUSDT", "1.0", "1.1"), 2, false);
+    processor.onFrame(frame(104, "BTCUSDT", "1.0", "1.1"), 2, false); // caught up: taken
+    assertThat(ids(), is(List.of(100L, 101L, 102L, 103L, 104L)));
+    assertThat(btc.overlapDuplicates(), is(3L));
+    assertThat(btc.rejects(), is(Map.of()));
+    // From here on a repeat is the exchange's again, and a dead letter.
+    rejected(frame(104, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.DUPLICATE_UPDATE_ID.code());
+  }
+
   private List<Long> ids() {
     List<Long> ids = new ArrayList<>();
     for (OutRecord r : out) {
