@@ -33,8 +33,11 @@ public final class ComputeCandles
   @Override
   public PCollection<Candle> expand(PCollection<KV<String, MidQuote>> quotes) {
     return quotes
+        // Many ticks of a pair become one partial candle per bundle, so the windows below do
+        // their per-element work once per partial, not once per tick.
+        .apply(new CombineTicksInBundle(windowing.period()))
         .apply("SlidingWindows",
-            Window.<KV<String, MidQuote>>into(
+            Window.<KV<String, OhlcCombineFn.Accumulator>>into(
                     SlidingWindows.of(windowing.size()).every(windowing.period()))
                 // Fire when the watermark passes the window end,
                 .triggering(AfterWatermark.pastEndOfWindow()
@@ -47,7 +50,7 @@ public final class ComputeCandles
                 .withAllowedLateness(windowing.allowedLateness())
                 // each pane holding every tick of the window so far.
                 .accumulatingFiredPanes())
-        .apply("CombineOhlc", Combine.perKey(new OhlcCombineFn()))
+        .apply("CombineOhlc", Combine.perKey(OhlcCombineFn.ofPartials()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), Ohlc.Coder.of()))
         .apply("ToCandle", ParDo.of(new ToCandleFn()))
         .setCoder(Candle.Coder.of());

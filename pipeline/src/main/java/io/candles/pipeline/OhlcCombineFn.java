@@ -63,6 +63,52 @@ public final class OhlcCombineFn extends CombineFn<MidQuote, OhlcCombineFn.Accum
   }
 
   /**
+   * The same combine over partial candles instead of single quotes, for the windows after
+   * {@link CombineTicksInBundle}: adding a partial is merging it.
+   */
+  public static OfPartials ofPartials() {
+    return new OfPartials();
+  }
+
+  /** See {@link #ofPartials()}. Never mutates its inputs: they may still be referenced upstream. */
+  public static final class OfPartials extends CombineFn<Accumulator, Accumulator, Ohlc> {
+    private final OhlcCombineFn fn = new OhlcCombineFn();
+
+    @Override
+    public Accumulator createAccumulator() {
+      return new Accumulator();
+    }
+
+    @Override
+    public Accumulator addInput(Accumulator acc, Accumulator partial) {
+      acc.merge(partial);
+      return acc;
+    }
+
+    @Override
+    public Accumulator mergeAccumulators(Iterable<Accumulator> accumulators) {
+      return fn.mergeAccumulators(accumulators);
+    }
+
+    @Override
+    public Ohlc extractOutput(Accumulator acc) {
+      return fn.extractOutput(acc);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Accumulator> getAccumulatorCoder(
+        CoderRegistry registry, org.apache.beam.sdk.coders.Coder<Accumulator> inputCoder) {
+      return AccumulatorCoder.INSTANCE;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Ohlc> getDefaultOutputCoder(
+        CoderRegistry registry, org.apache.beam.sdk.coders.Coder<Accumulator> inputCoder) {
+      return Ohlc.Coder.of();
+    }
+  }
+
+  /**
    * The running candle. Mutable, so adding a quote allocates nothing; an empty accumulator has
    * {@code count == 0} and its other fields are meaningless.
    */
