@@ -131,4 +131,42 @@ public class EventTimePolicyTest {
         .createTimestampPolicy(new TopicPartition("ticks", 0), Optional.of(new Instant(T0 - 1)));
     assertEquals(new Instant(T0 - 1), policy.getWatermark(backlog(3)));
   }
+
+  @Test
+  public void aResumedPolicyRemembersWhenItsPartitionLastHadARecord() {
+    // The SDF read makes a new policy each time it resumes a partition, passing the watermark the
+    // last one reported. Resumed every 2 s, a silent partition must still become idle.
+    FakeClock clock = new FakeClock(T0);
+    TopicPartition tp = new TopicPartition("ticks", 0);
+    var factory = EventTimePolicy.factory(OUT_OF_ORDER, IDLE, clock);
+    TimestampPolicy<String, String> first = factory.createTimestampPolicy(tp, Optional.empty());
+    first.getTimestampForRecord(backlog(0), tickAt(T0));
+    Instant watermark = first.getWatermark(backlog(0));
+    assertEquals(new Instant(T0 - 2_000), watermark);
+    for (int i = 0; i < 3; i++) {
+      clock.now += 2_000;
+      TimestampPolicy<String, String> resumed = factory.createTimestampPolicy(tp, Optional.of(watermark));
+      watermark = resumed.getWatermark(backlog(0));
+    }
+    // Six seconds without a record, over three policies: idle, so now - idleTimeout.
+    assertEquals(new Instant(T0 + 6_000 - 5_000), watermark);
+  }
+
+  @Test
+  public void aPolicyRestoredFromAnOlderWatermarkStartsAfresh() {
+    FakeClock clock = new FakeClock(T0);
+    TopicPartition tp = new TopicPartition("ticks", 0);
+    var factory = EventTimePolicy.factory(OUT_OF_ORDER, IDLE, clock);
+    TimestampPolicy<String, String> first = factory.createTimestampPolicy(tp, Optional.empty());
+    first.getTimestampForRecord(backlog(5), tickAt(T0));
+    Instant checkpointed = first.getWatermark(backlog(5));
+    // Records after the checkpoint move the newest event time on, then the job fails.
+    first.getTimestampForRecord(backlog(4), tickAt(T0 + 60_000));
+    first.getWatermark(backlog(4));
+    TimestampPolicy<String, String> restored = factory.createTimestampPolicy(tp, Optional.of(checkpointed));
+    // The watermark stays where the checkpoint left it until the replayed records move it.
+    assertEquals(checkpointed, restored.getWatermark(backlog(5)));
+    restored.getTimestampForRecord(backlog(4), tickAt(T0 + 1_000));
+    assertEquals(new Instant(T0 - 1_000), restored.getWatermark(backlog(4)));
+  }
 }
