@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -120,6 +122,12 @@ public final class CandlesLauncher {
         System.err.println("warning: " + warning);
       }
       detached = !flinkOptions.getAttachedMode() && !FlinkDefaults.isLocal(flinkOptions);
+    }
+    if (DirectRunner.class.isAssignableFrom(options.getRunner())) {
+      List<String> applied = DirectDefaults.apply(options.as(DirectOptions.class), givenOptionNames(args));
+      if (!applied.isEmpty()) {
+        System.out.println("DirectRunner settings (defaults of this launcher): " + String.join(" ", applied));
+      }
     }
     Pipeline p = CandlePipeline.create(options);
     System.out.println("Candle pipeline " + (detached ? "submitted to " : "running on ")
