@@ -58,12 +58,13 @@ final class FlinkDefaults {
    * until the end of a bundle would wait that long: twice the 500 ms latency budget. Measured on the
    * local session cluster (2 TaskManagers, parallelism 2, 6 pairs x 20 ticks/s, tick sent to row
    * written): p50 290 / p90 431 / p99 548 ms with 50 ms, p50 268 / p90 398 / p99 481 ms with 1000
-   * ms, the same within noise: in this pipeline no operator emits at the end of a bundle, so the
-   * bundle time is not on its critical path today. It stays short as a bound for any step that
-   * does (a DoFn that flushes in @FinishBundle); under load bundles end at {@link
-   * #MAX_BUNDLE_SIZE} anyway. What is on the critical path: Kafka fetch (fetch.max.wait 50 ms), the
-   * early firing delay (100 ms), two network exchanges (10 ms each with the cluster's buffer
-   * timeout) and JdbcIO's own batching: on an unbounded input it groups rows under one constant key
+   * ms, the same within noise, when no operator emitted at the end of a bundle. Since then
+   * {@code CombineTicksInBundle} does (its partial candles), so the bundle time is on the critical
+   * path, half of it on average; 20 ms instead of 50 gave p50 179 instead of 213 ms but p99 834
+   * instead of 361 ms at 20 pairs x 400/s (more bundles, more per-bundle work). Under load
+   * bundles end at {@link #MAX_BUNDLE_SIZE} anyway. What is on the critical path: Kafka fetch (fetch.max.wait 50 ms), the
+   * early firing delay (100 ms), two network exchanges (10 ms each with the buffer timeout
+   * this launcher sets) and JdbcIO's own batching: on an unbounded input it groups rows under one constant key
    * with GroupIntoBatches for up to 200 ms. With {@code withMaxBatchBufferingDuration(20)} and
    * {@code withAutoSharding()} on the JdbcIO write (UpsertCandles, not changed here) the same
    * measurement gave p50 186 / p90 264 / p99 302 ms, and both writer instances got rows instead of
@@ -127,6 +128,25 @@ final class FlinkDefaults {
   private FlinkDefaults() {}
 
   /** Whether the job runs in a mini-cluster inside this JVM rather than on a cluster. */
+  /** The network buffer timeout, as in the session cluster's configuration. */
+  static final String BUFFER_TIMEOUT_KEY = "execution.buffer-timeout.interval";
+  static final String BUFFER_TIMEOUT = "10 ms";
+
+  /** A client configuration directory: a config.yaml with the buffer timeout. */
+  static String localConfDir() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("candles-flink-conf");
+      java.nio.file.Path yaml = dir.resolve("config.yaml");
+      java.nio.file.Files.writeString(yaml,
+          "# Written by the candle pipeline's launcher.\n" + BUFFER_TIMEOUT_KEY + ": " + BUFFER_TIMEOUT + "\n");
+      yaml.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+      return dir.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write a Flink configuration directory", e);
+    }
+  }
+
   static boolean isLocal(FlinkPipelineOptions o) {
     String master = o.getFlinkMaster();
     return master == null || master.equals("[local]") || master.equals("[auto]");
@@ -177,6 +197,14 @@ final class FlinkDefaults {
     if (!given.contains("fasterCopy")) {
       o.setFasterCopy(FASTER_COPY);
       applied.add("--fasterCopy=" + FASTER_COPY);
+    }
+    if (!given.contains("flinkConfDir")) {
+      // The buffer timeout is the job's, set by the client that builds the job graph from
+      // --flinkConfDir (a cluster's own config.yaml does not change it for submitted jobs); else
+      // Flink's 100 ms default holds records up to 100 ms at each of the two network exchanges.
+      String dir = localConfDir();
+      o.setFlinkConfDir(dir);
+      applied.add("--flinkConfDir=" + dir + " (" + BUFFER_TIMEOUT_KEY + ": " + BUFFER_TIMEOUT + ")");
     }
     if (!local) {
       // Keep the last checkpoint when the job is cancelled or fails for good, so it can be resumed

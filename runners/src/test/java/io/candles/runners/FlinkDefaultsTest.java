@@ -104,4 +104,22 @@ public class FlinkDefaultsTest {
     assertFalse(CandlesLauncher.isFlink(new String[] {"--runner=DirectRunner"}));
     assertEquals(Set.of("a", "b"), CandlesLauncher.givenOptionNames(new String[] {"--a=1", "--b", "x"}));
   }
+
+  @Test
+  public void aMiniClusterFlushesNetworkBuffersAfter10Milliseconds() {
+    FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--flinkMaster=[local]");
+    FlinkDefaults.apply(o, Set.of("runner", "flinkMaster"), OptionalInt.of(4));
+    org.apache.flink.configuration.Configuration conf =
+        org.apache.flink.configuration.GlobalConfiguration.loadConfiguration(o.getFlinkConfDir());
+    assertEquals(java.time.Duration.ofMillis(10),
+        conf.get(org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT));
+  }
+
+  @Test
+  public void aConfigurationDirectoryTheUserGaveIsKept() {
+    String[] args = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--flinkConfDir=/etc/flink"};
+    FlinkPipelineOptions o = parse(args);
+    FlinkDefaults.apply(o, CandlesLauncher.givenOptionNames(args), OptionalInt.of(4));
+    assertEquals("/etc/flink", o.getFlinkConfDir());
+  }
 }
