@@ -6,12 +6,16 @@
 #   scripts/bench.sh [--runners "DirectRunner FlinkRunner:1 FlinkRunner:2"] [--scenarios "throughput latency"]
 #                    [--ticks N] [--quick]
 #
-# --runners    DirectRunner, and FlinkRunner:P for a local Flink mini-cluster at parallelism P
-#              (default: "DirectRunner")
+# --runners    DirectRunner; FlinkRunner:P for a local Flink mini-cluster at parallelism P; and
+#              FlinkCluster:P for a Flink session cluster (scripts/flink-cluster.sh) of P TaskManagers
+#              with one slot each, TaskManager i pinned to core i (taskset), the job at parallelism P:
+#              scale-out by adding workers, each bringing one core (default: "DirectRunner")
 # --scenarios  throughput: preload --ticks (default 2,000,000) over 50 pairs, time until all are in
 #                          the table;
-#              latency:    live load at 20 pairs x 400/s, 50 pairs x 417/s and 5 pairs x 100/s,
-#                          15 s warm-up then 60 s measured (default: both)
+#              latency:    live load at each of --loads, 15 s warm-up then 60 s measured
+#              (default: both)
+# --loads      latency loads as PAIRSxRATE, ticks/s per pair (default: "20x400 50x417 5x100 10x500":
+#              the reference load, the issue's peak, a light one, and 5,000 ticks/s)
 # --quick      small runs (200,000 ticks; latency 20 s) to try the set-up
 #
 # It starts its own Kafka broker and PostgreSQL (data in .bench-data, wiped first), and stops them.
@@ -23,24 +27,40 @@ RUNNERS="DirectRunner"
 SCENARIOS="throughput latency"
 TICKS=2000000
 DURATION=60
+LOADS="20x400 50x417 5x100 10x500"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runners) RUNNERS="$2"; shift 2 ;;
     --scenarios) SCENARIOS="$2"; shift 2 ;;
     --ticks) TICKS="$2"; shift 2 ;;
+    --loads) LOADS="$2"; shift 2 ;;
     --quick) TICKS=200000; DURATION=20; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 echo "bench.sh: building"
-mvn -q -B -DskipTests -pl bench,runners,devservices -am install
+mvn -q -B -DskipTests -pl bench,runners,devservices,flink-cluster -am install
 DATA="$ROOT/.bench-data"
+FLINK_DIR="$DATA/flink"
+start_cluster() { # P: P TaskManagers of one slot each, TaskManager i pinned to core i (mod cores)
+  scripts/flink-cluster.sh start --taskmanagers "$1" --slots 1 --data-dir "$FLINK_DIR" >/dev/null
+  local i
+  for ((i = 1; i <= $1; i++)); do
+    # -a: every thread of the JVM; threads it starts later inherit the affinity.
+    taskset -a -cp $(((i - 1) % $(nproc))) "$(cat "$FLINK_DIR/pid/tm-$i.pid")" >/dev/null
+  done
+  set -a; . "$FLINK_DIR/flink.env"; set +a
+}
+stop_cluster() {
+  scripts/flink-cluster.sh stop --data-dir "$FLINK_DIR" >/dev/null 2>&1 || true
+}
+[ -d "$FLINK_DIR" ] && stop_cluster
 [ -d "$DATA" ] && scripts/services.sh stop --data-dir "$DATA" >/dev/null 2>&1 || true
 rm -rf "$DATA"
+trap 'stop_cluster; scripts/services.sh stop --data-dir "$DATA" >/dev/null 2>&1 || true' EXIT
 scripts/services.sh start --data-dir "$DATA" >/dev/null
-trap 'scripts/services.sh stop --data-dir "$DATA" >/dev/null 2>&1 || true' EXIT
 set -a; . "$DATA/services.env"; set +a
 
 BENCH_CP="bench/target/classes:$(cat bench/target/runtime.classpath)"
@@ -51,10 +71,14 @@ mkdir -p "$OUT"
 
 run() { # runner-spec scenario extra-args...
   local spec="$1" scenario="$2"; shift 2
-  local runner="${spec%%:*}" extra=()
+  local runner="${spec%%:*}" extra=() p
+  p="${spec#*:}"; [ "$p" = "$spec" ] && p=1
   if [ "$runner" = FlinkRunner ]; then
-    local p="${spec#*:}"; [ "$p" = "$spec" ] && p=1
     extra=(--pipeline.flinkMaster=[local] --pipeline.parallelism="$p")
+  elif [ "$runner" = FlinkCluster ]; then
+    start_cluster "$p"
+    runner=FlinkRunner
+    extra=(--pipeline.flinkMaster="$FLINK_MASTER" --pipeline.parallelism="$p")
   fi
   local name="$scenario-${spec//:/-p}-$*"; name="${name// /_}"; name="${name//--/}"
   java -Xmx2g -cp "$BENCH_CP" io.candles.bench.Bench --scenario="$scenario" --runner="$runner" \
@@ -62,6 +86,18 @@ run() { # runner-spec scenario extra-args...
     --jdbcPassword="$JDBC_PASSWORD" --launcherClasspath="$LAUNCHER_CP" --logDir="$OUT/logs" \
     --out="$OUT/$name.json" --pipeline.idleTimeout=1s "${extra[@]}" ${BENCH_EXTRA:-} "$@" \
     | grep -vE '^\[|SLF4J' || true
+  if [ "${spec%%:*}" = FlinkCluster ]; then
+    # How the work spread over the workers: CPU seconds each TaskManager used (utime + stime).
+    local i cpu=()
+    for ((i = 1; i <= p; i++)); do
+      cpu+=("tm-$i $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' \
+        "/proc/$(cat "$FLINK_DIR/pid/tm-$i.pid")/stat") s")
+    done
+    echo "TaskManager CPU (core i for tm-i): $(IFS=,; echo "${cpu[*]}")"
+    # A job on a session cluster outlives its launcher: the cluster goes, and the job with it.
+    stop_cluster
+  fi
+  return 0
 }
 
 for spec in $RUNNERS; do
@@ -69,9 +105,9 @@ for spec in $RUNNERS; do
     if [ "$scenario" = throughput ]; then
       run "$spec" throughput --ticks="$TICKS" --pairs=50
     else
-      run "$spec" latency --pairs=20 --ratePerPair=400 --durationSeconds="$DURATION"
-      run "$spec" latency --pairs=50 --ratePerPair=417 --durationSeconds="$DURATION"
-      run "$spec" latency --pairs=5 --ratePerPair=100 --durationSeconds="$DURATION"
+      for load in $LOADS; do
+        run "$spec" latency --pairs="${load%x*}" --ratePerPair="${load#*x}" --durationSeconds="$DURATION"
+      done
     fi
   done
 done
@@ -84,7 +120,12 @@ for f in "$OUT"/*.json; do
   python3 - "$f" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-runner = r["runner"] + (" p" + r["pipelineArgs"].split("parallelism=")[1].split()[0] if "parallelism=" in r["pipelineArgs"] else "")
+args = r["pipelineArgs"]
+runner = r["runner"]
+if runner == "FlinkRunner" and "flinkMaster=[local]" not in args:
+    runner = "FlinkCluster"
+if "parallelism=" in args:
+    runner += " p" + args.split("parallelism=")[1].split()[0]
 if r["scenario"] == "throughput":
     load = f'{r.get("ticks", 0):,} preloaded'
     tps = r.get("ticksPerSecond", r.get("ticksPerSecondLowerBound", 0))
