@@ -1,7 +1,6 @@
 package io.candles.pipeline;
 
 import io.candles.contract.RejectedTickException;
-import io.candles.contract.TickJson;
 import java.io.Serializable;
 import java.util.Optional;
 import java.util.UUID;
@@ -97,7 +96,7 @@ public final class EventTimePolicy extends TimestampPolicy<String, String> {
     partition.lastRecordAt = clock.nowMillis();
     long eventTime;
     try {
-      eventTime = TickJson.parse(record.getKV().getValue()).eventTimeMillis();
+      eventTime = ParsedTicks.parse(record.getKV().getValue()).eventTimeMillis();
     } catch (RejectedTickException e) {
       // It goes to the dead-letter topic; any timestamp will do, and it must not move the
       // watermark. The record's own timestamp is the producer's event time per the contract.

@@ -4,7 +4,6 @@ import io.candles.contract.DeadLetter;
 import io.candles.contract.RejectReason;
 import io.candles.contract.RejectedTickException;
 import io.candles.contract.Tick;
-import io.candles.contract.TickJson;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -80,7 +79,7 @@ public final class ParseTicks
     public void process(@Element KafkaRecord<String, String> record, MultiOutputReceiver out) {
       String value = record.getKV().getValue();
       try {
-        Tick t = TickJson.parse(value);
+        Tick t = ParsedTicks.parse(value);
         accepted.inc();
         out.get(QUOTES).output(KV.of(t.pair(), new MidQuote(
             t.eventTimeMillis(), t.mid(), record.getPartition(), record.getOffset())));
