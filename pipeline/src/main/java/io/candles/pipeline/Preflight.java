@@ -1,5 +1,9 @@
 package io.candles.pipeline;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Preflight {
   private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
   private static final int TIMEOUT_SECONDS = 10;
+  private static final int CONNECT_TIMEOUT_MILLIS = 3_000;
 
   /** A service the pipeline needs is not there; the message is meant for the user as is. */
   public static final class ServiceUnavailableException extends RuntimeException {
@@ -36,6 +42,9 @@ public final class Preflight {
 
   /** Checks the broker and creates missing topics ({@code topic} with {@code partitions}). */
   public static void kafka(String bootstrapServers, String topic, int partitions, String dlqTopic) {
+    // The admin client would retry a dead or unknown address with a warning per attempt (or throw
+    // from its constructor): a plain connect first keeps the answer to one line.
+    probeKafka(bootstrapServers);
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
@@ -74,10 +83,55 @@ public final class Preflight {
               + " did not create topic " + t.name() + " within " + TIMEOUT_SECONDS + " s.");
         }
       }
+    } catch (KafkaException e) {
+      throw new ServiceUnavailableException("Kafka client could not start for " + bootstrapServers
+          + " (--bootstrapServers): " + e.getMessage() + ".");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableException("Interrupted while checking Kafka at " + bootstrapServers);
     }
+  }
+
+  /**
+   * Returns when a TCP connection to one of the bootstrap addresses succeeds; otherwise says, for
+   * each address, why not (malformed, unknown host, refused, timed out).
+   */
+  static void probeKafka(String bootstrapServers) {
+    List<String> failures = new ArrayList<>();
+    for (String address : bootstrapServers.split(",")) {
+      address = address.trim();
+      if (address.isEmpty()) {
+        continue;
+      }
+      int colon = address.lastIndexOf(':');
+      int port = -1;
+      if (colon > 0) {
+        try {
+          port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          port = -1;
+        }
+      }
+      if (port < 1 || port > 65_535) {
+        failures.add(address + " is not host:port");
+        continue;
+      }
+      String host = address.substring(0, colon).replace("[", "").replace("]", "");
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+        return;
+      } catch (UnknownHostException e) {
+        failures.add("unknown host " + host);
+      } catch (IOException e) {
+        failures.add(address + ": " + e.getMessage());
+      }
+    }
+    if (failures.isEmpty()) {
+      failures.add("no address given");
+    }
+    throw new ServiceUnavailableException("Kafka broker not reachable at " + bootstrapServers
+        + " (--bootstrapServers): " + String.join("; ", failures)
+        + ". Check that it is running and that the address is right.");
   }
 
   /** Checks the database and applies the schema. */

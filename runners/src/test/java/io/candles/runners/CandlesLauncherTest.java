@@ -51,8 +51,28 @@ public class CandlesLauncherTest {
     String address = "127.0.0.1:" + closedPort;
     LauncherOutput r = LauncherOutput.run("--bootstrapServers=" + address);
     assertEquals(3, r.exitCode());
-    assertEquals(r.err(), 1, r.errorLines());
+    // One line in all: no retry warnings from a Kafka client before it.
+    assertEquals(r.err(), 1, r.err().lines().count());
     assertThat(r.err(), containsString("error: Kafka broker not reachable at " + address
         + " (--bootstrapServers)"));
+    assertThat(r.err(), containsString("Connection refused"));
+  }
+
+  @Test
+  public void anUnknownBrokerHostIsOneLineNamingTheHost() {
+    String address = "no-such-broker.invalid:9092";
+    LauncherOutput r = LauncherOutput.run("--bootstrapServers=" + address);
+    assertEquals(r.err(), 3, r.exitCode());
+    assertEquals(r.err(), 1, r.err().lines().count());
+    assertThat(r.err(), containsString("error: Kafka broker not reachable at " + address
+        + " (--bootstrapServers): unknown host no-such-broker.invalid"));
+  }
+
+  @Test
+  public void aBrokerAddressWithoutAPortIsOneLine() {
+    LauncherOutput r = LauncherOutput.run("--bootstrapServers=localhost");
+    assertEquals(r.err(), 3, r.exitCode());
+    assertEquals(r.err(), 1, r.err().lines().count());
+    assertThat(r.err(), containsString("localhost is not host:port"));
   }
 }
