@@ -182,6 +182,48 @@ public class ComputeCandlesTest {
     p.run().waitUntilFinish();
   }
 
+  @Test
+  public void oneMinuteCandlesAreTumblingWindowsFromTheSameCode() {
+    CandleWindowing oneMinute = new CandleWindowing(minutes(1), minutes(1),
+        CandleWindowing.DEFAULT.earlyFiringDelay(), LATENESS);
+    TestStream<KV<String, MidQuote>> ticks = stream()
+        .advanceWatermarkTo(BASE)
+        .addElements(tick(BTC, secs(10), 100), tick(BTC, secs(50), 104),
+            tick(BTC, secs(70), 99), tick(BTC, secs(119), 101))
+        .advanceWatermarkToInfinity();
+
+    IntervalWindow first = new IntervalWindow(BASE, minutes(1));
+    IntervalWindow second = new IntervalWindow(BASE.plus(minutes(1)), minutes(1));
+    PAssert.that(p.apply(ticks).apply(new ComputeCandles(oneMinute))).containsInAnyOrder(
+        candle(BTC, first, 100, 104, 100, 104, 2, secs(50), true),
+        candle(BTC, second, 99, 101, 99, 101, 2, secs(119), true));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void fifteenMinuteCandlesEveryFiveMinutesFromTheSameCode() {
+    CandleWindowing fifteen = new CandleWindowing(minutes(15), minutes(5),
+        CandleWindowing.DEFAULT.earlyFiringDelay(), LATENESS);
+    TestStream<KV<String, MidQuote>> ticks = stream()
+        .advanceWatermarkTo(BASE)
+        // BASE is 18:50, a whole five minutes: windows start at 18:40, 18:45 and 18:50 hold the
+        // first tick; the second (18:57) is in 18:45, 18:50 and 18:55.
+        .addElements(tick(BTC, minutes(1), 100), tick(BTC, minutes(7), 110))
+        .advanceWatermarkToInfinity();
+
+    List<Candle> expected = new ArrayList<>();
+    expected.add(candle(BTC, new IntervalWindow(BASE.minus(minutes(10)), minutes(15)),
+        100, 100, 100, 100, 1, minutes(1), true));
+    expected.add(candle(BTC, new IntervalWindow(BASE.minus(minutes(5)), minutes(15)),
+        100, 110, 100, 110, 2, minutes(7), true));
+    expected.add(candle(BTC, new IntervalWindow(BASE, minutes(15)),
+        100, 110, 100, 110, 2, minutes(7), true));
+    expected.add(candle(BTC, new IntervalWindow(BASE.plus(minutes(5)), minutes(15)),
+        110, 110, 110, 110, 1, minutes(7), true));
+    PAssert.that(p.apply(ticks).apply(new ComputeCandles(fifteen))).containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
+  }
+
   private static long droppedDueToLateness(PipelineResult result) {
     MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
     long dropped = 0;
