@@ -5,8 +5,9 @@ import io.candles.contract.RejectReason;
 import io.candles.contract.RejectedTickException;
 import io.candles.contract.Tick;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
@@ -62,17 +63,16 @@ public final class ParseTicks
 
     private final Counter accepted = Metrics.counter(METRICS_NAMESPACE, ACCEPTED);
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
-    private transient EnumSet<RejectReason> logged;
+    /**
+     * The reasons already logged in this JVM. Per JVM, not per DoFn instance: a runner creates
+     * an instance per thread, per bundle or after each restart, and the contract says once per kind.
+     */
+    private static final Set<RejectReason> LOGGED = ConcurrentHashMap.newKeySet();
 
     ParseFn() {
       for (RejectReason r : RejectReason.values()) {
         rejected.put(r, Metrics.counter(METRICS_NAMESPACE, rejectedMetric(r)));
       }
-    }
-
-    @Setup
-    public void setup() {
-      logged = EnumSet.noneOf(RejectReason.class);
     }
 
     @ProcessElement
@@ -86,7 +86,7 @@ public final class ParseTicks
       } catch (RejectedTickException e) {
         rejected.get(e.reason()).inc();
         String source = record.getTopic() + "/" + record.getPartition() + "@" + record.getOffset();
-        if (logged.add(e.reason())) {
+        if (LOGGED.add(e.reason())) {
           LOG.warn("Rejected tick record {} ({}): {}. Further '{}' rejections are counted in metric "
               + "{}:{} and sent to the dead-letter topic without logging.",
               source, e.reason().code(), e.detail(), e.reason().code(), METRICS_NAMESPACE,
