@@ -1,9 +1,15 @@
 package io.candles.runners;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,26 +133,37 @@ final class FlinkDefaults {
 
   private FlinkDefaults() {}
 
-  /** Whether the job runs in a mini-cluster inside this JVM rather than on a cluster. */
   /** The network buffer timeout, as in the session cluster's configuration. */
   static final String BUFFER_TIMEOUT_KEY = "execution.buffer-timeout.interval";
   static final String BUFFER_TIMEOUT = "10 ms";
 
-  /** A client configuration directory: a config.yaml with the buffer timeout. */
+  /**
+   * A client configuration directory: a config.yaml with the buffer timeout. Its name is derived
+   * from its content, so every launch shares one directory instead of leaving a new one behind
+   * whenever a launcher is killed before its delete-on-exit hooks run.
+   */
   static String localConfDir() {
+    String yaml = "# Written by the candle pipeline's launcher.\n" + BUFFER_TIMEOUT_KEY + ": "
+        + BUFFER_TIMEOUT + "\n";
+    Path dir = Paths.get(System.getProperty("java.io.tmpdir"),
+        "candles-flink-conf-" + Integer.toHexString(yaml.hashCode()) + "-"
+            + System.getProperty("user.name", "user"));
     try {
-      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("candles-flink-conf");
-      java.nio.file.Path yaml = dir.resolve("config.yaml");
-      java.nio.file.Files.writeString(yaml,
-          "# Written by the candle pipeline's launcher.\n" + BUFFER_TIMEOUT_KEY + ": " + BUFFER_TIMEOUT + "\n");
-      yaml.toFile().deleteOnExit();
-      dir.toFile().deleteOnExit();
+      Path file = dir.resolve("config.yaml");
+      if (!Files.isRegularFile(file) || !Files.readString(file).equals(yaml)) {
+        Files.createDirectories(dir);
+        // Written aside and moved, so a launcher starting at the same moment never reads half a file.
+        Path tmp = Files.createTempFile(dir, "config", ".tmp");
+        Files.writeString(tmp, yaml);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
       return dir.toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write a Flink configuration directory", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a Flink configuration directory in " + dir, e);
     }
   }
 
+  /** Whether the job runs in a mini-cluster inside this JVM rather than on a cluster. */
   static boolean isLocal(FlinkPipelineOptions o) {
     String master = o.getFlinkMaster();
     return master == null || master.equals("[local]") || master.equals("[auto]");

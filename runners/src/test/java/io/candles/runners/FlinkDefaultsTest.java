@@ -116,6 +116,12 @@ public class FlinkDefaultsTest {
   }
 
   @Test
+  public void everyLaunchSharesOneConfigurationDirectory() {
+    // A killed launcher cannot delete what it wrote: launches must not pile up directories.
+    assertEquals(FlinkDefaults.localConfDir(), FlinkDefaults.localConfDir());
+  }
+
+  @Test
   public void aConfigurationDirectoryTheUserGaveIsKept() {
     String[] args = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--flinkConfDir=/etc/flink"};
     FlinkPipelineOptions o = parse(args);
