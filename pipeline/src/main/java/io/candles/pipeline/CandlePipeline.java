@@ -1,11 +1,8 @@
 package io.candles.pipeline;
 
 import io.candles.contract.DeadLetter;
-import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.options.ExperimentalOptions;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -40,7 +37,6 @@ public final class CandlePipeline {
   /** The production wiring: Kafka in, PostgreSQL and the dead-letter topic out. */
   public static Pipeline create(CandleOptions options) {
     options.setStreaming(true);
-    chooseKafkaRead(options);
     Pipeline p = Pipeline.create(options);
     build(p,
         new ReadTicks(options.getBootstrapServers(), options.getTopic(),
@@ -50,34 +46,6 @@ public final class CandlePipeline {
         new UpsertCandles(jdbc(options), options.getTable(), options.getJdbcBatchSize()),
         new WriteDeadLetters(options.getBootstrapServers(), options.getDlqTopic()));
     return p;
-  }
-
-  /** The experiments that choose how KafkaIO reads; if one is set, it is the user's choice. */
-  static final List<String> READ_EXPERIMENTS =
-      List.of("use_unbounded_sdf_wrapper", "use_sdf_read", "use_deprecated_read");
-
-  /**
-   * On the DirectRunner, reads Kafka through Beam's SDF wrapper around the same unbounded source,
-   * unless an experiment already chooses the read.
-   *
-   * <p>Why: the DirectRunner's own evaluator for unbounded sources hands over at most 10 records
-   * per bundle and, by design, to exercise checkpoints, closes and re-creates the reader (a new
-   * Kafka consumer) on one bundle in twenty: that caps it at a few hundred ticks/s. The wrapper
-   * keeps readers cached across checkpoints and hands over 100 records per bundle; the bench
-   * measured about 5 times the throughput. Flink runs the unbounded source directly and needs
-   * neither.
-   */
-  static void chooseKafkaRead(PipelineOptions options) {
-    if (!options.getRunner().getName().equals("org.apache.beam.runners.direct.DirectRunner")) {
-      return;
-    }
-    ExperimentalOptions experiments = options.as(ExperimentalOptions.class);
-    for (String e : READ_EXPERIMENTS) {
-      if (ExperimentalOptions.hasExperiment(experiments, e)) {
-        return;
-      }
-    }
-    ExperimentalOptions.addExperiment(experiments, "use_unbounded_sdf_wrapper");
   }
 
   public static CandleWindowing windowing(CandleOptions o) {

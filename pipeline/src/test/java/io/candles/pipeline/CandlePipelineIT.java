@@ -128,6 +128,11 @@ public class CandlePipelineIT {
         if (actual.equals(expected)) {
           break;
         }
+        if (result.getState().isTerminal()) {
+          // Failed (or stopped): its error, not four minutes of an empty table.
+          result.waitUntilFinish();
+          throw new AssertionError("the pipeline stopped: " + result.getState());
+        }
         Thread.sleep(2000);
       }
       assertTableEquals(expected, actual);

@@ -15,8 +15,8 @@ import org.apache.beam.runners.direct.DirectOptions;
  * ({@code TestPipeline} runs every pipeline unit test with it), and it was a quarter of the CPU in
  * a profile of the benchmark's throughput run.
  *
- * <p>The choice of Kafka read for the DirectRunner is made by the pipeline itself
- * ({@code CandlePipeline.chooseKafkaRead}), so its integration tests read the way this launcher does.
+ * <p>How the DirectRunner reads Kafka is the pipeline's own choice ({@code ReadTicks}: KafkaIO's
+ * source, in batches), so its integration tests read the way this launcher does.
  */
 final class DirectDefaults {
 
