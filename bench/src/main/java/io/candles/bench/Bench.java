@@ -347,7 +347,13 @@ public final class Bench {
         "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "-cp", arg("launcherClasspath", null),
+        "-cp", arg("launcherClasspath", null)));
+    // For profiling the pipeline alone, e.g. BENCH_EXTRA="--pipelineJvmOpts=-XX:StartFlightRecording=filename=p.jfr,settings=profile"
+    String jvmOpts = arg("pipelineJvmOpts", "").trim();
+    if (!jvmOpts.isEmpty()) {
+      cmd.addAll(cmd.size() - 2, List.of(jvmOpts.split("\\s+")));
+    }
+    cmd.addAll(List.of(
         "io.candles.runners.CandlesLauncher",
         "--runner=" + runner,
         "--bootstrapServers=" + bootstrap, "--topic=" + topic, "--dlqTopic=" + topic + "-dlq",
