@@ -9,13 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,56 +23,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LocalSystem {
 
-  private static final String USAGE = String.join("\n",
-      "Usage: scripts/run-local.sh [options]",
-      "  --data-dir DIR     where Kafka and PostgreSQL keep their data (default ./.local-data)",
-      "  --source S         simulator (default) or binance (the live feed, same code path)",
-      "  --pairs P,Q        pairs (default BTCUSDT,ETHUSDT,SOLUSDT)",
-      "  --rate N           simulator ticks per minute per pair, on average (default 1200; BTCUSDT",
-      "                     busiest, with bursts of 2-5 s at 5x the calm rate)",
-      "  --runner R         direct (default) or flink (a local Flink mini-cluster)",
-      "  --duration D       stop by itself after D (e.g. 60s, 5m); default: run until Ctrl-C",
-      "  --http-port N      the ingester's REST port (default: a free one)",
-      "  --help             this text");
-
-  private final Map<String, String> opts;
+  private final LocalOptions options;
   private final List<Child> children = new ArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  /** Whether anything was started (PostgreSQL is first), so that there is something to stop. */
+  private volatile boolean postgresStarting;
   private KafkaBroker kafka;
   private PostgresServer postgres;
 
-  private LocalSystem(Map<String, String> opts) {
-    this.opts = opts;
+  private LocalSystem(LocalOptions options) {
+    this.options = options;
   }
 
   public static void main(String[] args) {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println(USAGE);
-        System.exit(0);
-      }
-      String key;
-      String value;
-      if (a.startsWith("--") && a.contains("=")) {
-        key = a.substring(2, a.indexOf('='));
-        value = a.substring(a.indexOf('=') + 1);
-      } else if (a.startsWith("--") && i + 1 < args.length) {
-        key = a.substring(2);
-        value = args[++i];
-      } else {
-        System.err.println("run-local: unexpected argument " + a + " (see --help)");
-        System.exit(2);
-        return;
-      }
-      if (!List.of("data-dir", "source", "pairs", "rate", "runner", "duration", "http-port").contains(key)) {
-        System.err.println("run-local: unknown option --" + key + " (see --help)");
-        System.exit(2);
-      }
-      opts.put(key, value);
+    if (LocalOptions.wantsHelp(args)) {
+      System.out.println(LocalOptions.USAGE);
+      System.exit(0);
     }
-    System.exit(new LocalSystem(opts).run());
+    LocalOptions options;
+    try {
+      options = LocalOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("run-local: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.exit(new LocalSystem(options).run());
   }
 
   private int run() {
@@ -86,7 +58,9 @@ public final class LocalSystem {
     } catch (Child.ComponentFailure | IllegalStateException | IllegalArgumentException e) {
       if (!stopping.get()) {
         System.err.println("run-local: " + e.getMessage().lines().findFirst().orElse("failed"));
-        System.err.println("run-local: stopping everything it started.");
+        if (postgresStarting) {
+          System.err.println("run-local: stopping everything it started.");
+        }
       }
       stopAll();
       return 1;
@@ -101,35 +75,30 @@ public final class LocalSystem {
   }
 
   private int runChecked() throws Exception {
-    Path dataDir = Paths.get(opts.getOrDefault("data-dir", ".local-data")).toAbsolutePath();
-    String source = opts.getOrDefault("source", "simulator");
-    if (!source.equals("simulator") && !source.equals("binance")) {
-      throw new IllegalArgumentException("--source must be simulator or binance, got " + source);
-    }
-    String runner = opts.getOrDefault("runner", "direct");
-    if (!runner.equals("direct") && !runner.equals("flink")) {
-      throw new IllegalArgumentException("--runner must be direct or flink, got " + runner);
-    }
-    List<String> pairs = Arrays.stream(opts.getOrDefault("pairs", "BTCUSDT,ETHUSDT,SOLUSDT").split(","))
-        .map(String::trim).map(String::toUpperCase).filter(s -> !s.isEmpty()).toList();
-    long durationMillis = opts.containsKey("duration") ? parseDuration(opts.get("duration")) : 0;
+    Path dataDir = options.dataDir();
+    List<String> pairs = options.pairs();
+    boolean flink = options.runner().equals("flink");
+    // Everything that can be checked is checked before anything starts.
+    int httpPort = options.httpPort() != 0 ? options.httpPort() : Ports.free();
+    Ports.requireFree(httpPort, "the ingester's REST", "choose another with --http-port N");
     Path logs = dataDir.resolve("logs");
 
     System.out.println("run-local: starting Kafka and PostgreSQL (data in " + dataDir + ")");
+    postgresStarting = true;
     postgres = PostgresServer.start(dataDir.resolve("postgres"));
     kafka = KafkaBroker.start(dataDir.resolve("kafka"));
 
     String endpoint = null;
-    if (source.equals("simulator")) {
+    if (options.source().equals("simulator")) {
       int simPort = Ports.free();
       Child sim = start("simulator", logs, List.of("-Xmx256m"), "io.candles.ingest.sim.SimulatorMain",
           List.of("--port=" + simPort, "--pairs=" + String.join(",", pairs),
-              "--rate=" + opts.getOrDefault("rate", "1200")));
+              "--rate=" + options.rate()));
       sim.awaitReady(() -> Ports.accepts(simPort), 60_000, "listen on port " + simPort);
       endpoint = "ws://127.0.0.1:" + simPort;
     }
 
-    int httpPort = opts.containsKey("http-port") ? Integer.parseInt(opts.get("http-port")) : Ports.free();
+    // Checked again: another program may have taken it while the services started.
     Ports.requireFree(httpPort, "the ingester's REST", "choose another with --http-port N");
     List<String> ingestArgs = new ArrayList<>(List.of("--exchange=binance",
         "--pairs=" + String.join(",", pairs), "--bootstrapServers=" + kafka.bootstrapServers(),
@@ -142,11 +111,11 @@ public final class LocalSystem {
     ingester.awaitReady(() -> httpOk(rest + "/health"), 90_000, "answer " + rest + "/health");
 
     List<String> pipelineArgs = new ArrayList<>(List.of(
-        "--runner=" + (runner.equals("flink") ? "FlinkRunner" : "DirectRunner"),
+        "--runner=" + (flink ? "FlinkRunner" : "DirectRunner"),
         "--bootstrapServers=" + kafka.bootstrapServers(), "--jdbcUrl=" + postgres.jdbcUrl(),
         "--jdbcUser=" + postgres.user(), "--jdbcPassword=" + postgres.password(),
         "--idleTimeout=2s"));
-    if (runner.equals("flink")) {
+    if (flink) {
       pipelineArgs.add("--flinkMaster=[local]");
     }
     Child pipeline = start("pipeline", logs, List.of("-Xmx2g",
@@ -162,14 +131,14 @@ public final class LocalSystem {
         + "  (JDBC " + postgres.jdbcUrl() + ")");
     System.out.println("Ingester REST:  " + rest + "/status   stop the flow: curl -X POST " + rest
         + "/stop   resume: curl -X POST " + rest + "/start");
-    System.out.println("Pipeline:       " + (runner.equals("flink") ? "Flink mini-cluster" : "DirectRunner")
+    System.out.println("Pipeline:       " + (flink ? "Flink mini-cluster" : "DirectRunner")
         + ", log " + pipeline.log);
     System.out.println("Source:         " + (endpoint != null ? "exchange simulator at " + endpoint : "Binance live feed"));
     System.out.println("PIDs:           " + pidLine());
     System.out.println();
 
     boolean tty = System.console() != null;
-    long endAt = durationMillis > 0 ? System.currentTimeMillis() + durationMillis : Long.MAX_VALUE;
+    long endAt = options.durationMillis() > 0 ? System.currentTimeMillis() + options.durationMillis() : Long.MAX_VALUE;
     try (LiveView view = new LiveView(postgres.jdbcUrl(), postgres.user(), postgres.password(), pairs, tty)) {
       while (!stopping.get() && System.currentTimeMillis() < endAt) {
         for (Child c : children) {
@@ -233,8 +202,10 @@ public final class LocalSystem {
     if (postgres != null) {
       postgres.stop();
     }
-    System.out.println("run-local: stopped " + (children.size() + (kafka != null ? 1 : 0)
-        + (postgres != null ? 1 : 0)) + " components.");
+    if (postgresStarting) {
+      System.out.println("run-local: stopped " + (children.size() + (kafka != null ? 1 : 0)
+          + (postgres != null ? 1 : 0)) + " components.");
+    }
   }
 
   private static boolean httpOk(String url) {
@@ -248,20 +219,6 @@ public final class LocalSystem {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  static long parseDuration(String s) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(s.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("--duration " + s + " is not a duration like 60s, 5m or 1h");
-    }
-    long n = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms": return n;
-      case "s": return n * 1000;
-      case "m": return n * 60_000;
-      default: return n * 3_600_000;
     }
   }
 }
