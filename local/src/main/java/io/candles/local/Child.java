@@ -5,13 +5,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * One component of the local system in its own JVM, on this JVM's classpath, under devservices'
- * ParentWatchingMain so it never outlives us, its output in a log file.
+ * ParentWatchingMain so it never outlives us, its output in a log file of this run.
  */
 final class Child {
   final String name;
@@ -28,10 +29,15 @@ final class Child {
       List<String> args) throws IOException {
     Files.createDirectories(logDir);
     Path log = logDir.resolve(name + ".log");
+    // Each run starts a fresh log, so that what is read from it (readiness, the last line of a
+    // failure) is this run's; the previous run's stays beside it for a look back.
+    if (Files.exists(log)) {
+      Files.move(log, logDir.resolve(name + ".log.1"), StandardCopyOption.REPLACE_EXISTING);
+    }
     List<String> cmd = ChildJvm.command(System.getProperty("java.class.path"), jvmOptions,
         mainClass, args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
     return new Child(name, log, p);
   }
 
@@ -60,7 +66,7 @@ final class Child {
         + " s: " + lastLine() + " (log: " + log + ")");
   }
 
-  /** Whether the log has a line containing {@code text}. */
+  /** Whether this run's log has a line containing {@code text}. */
   boolean logContains(String text) {
     try {
       return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,9 +26,12 @@ import org.junit.Test;
  * Runs scripts/run-local.sh the way the README does, for a short while, twice on the same data:
  * candles for every simulated pair appear within 15 seconds of the system being up and keep
  * updating; POST /stop halts new ticks and POST /start resumes them; when it
- * exits, no process it started is alive; the second run resumes with the first run's rows intact.
+ * exits, no process it started is alive; the second run resumes with the first run's rows intact
+ * and logs of its own.
  */
 public class RunLocalIT {
+  private static final String READY = "Candle pipeline running";
+
   @Test
   public void runsShowsCandlesObeysStopAndStartLeavesNothingAndResumes() throws Exception {
     Path dataDir = LocalRun.newDataDir("run-local-");
@@ -63,6 +67,10 @@ public class RunLocalIT {
     String pgPort2 = second.await(PG, 240_000);
     assertEquals("same PostgreSQL port on the same data", pgPort, pgPort2);
     String pids2 = second.await(PIDS, 10_000);
+    // Its logs are its own (the first run's kept as .1), so its pipeline was ready by its own line.
+    Path logs = dataDir.resolve("logs");
+    assertEquals(1, occurrences(logs.resolve("pipeline.log"), READY));
+    assertEquals(1, occurrences(logs.resolve("pipeline.log.1"), READY));
     Map<String, Long> rowsInSecond = rowCounts(dataDir, pgPort, false);
     for (Map.Entry<String, Long> e : rowsAfterFirst.entrySet()) {
       Long now = rowsInSecond.get(e.getKey());
@@ -98,6 +106,10 @@ public class RunLocalIT {
     assertEquals(bad.output(), 2, bad.awaitExit(60));
     assertEquals("run-local: --runner must be direct or flink, got spark", bad.output());
     assertNothingLeft("", dataDir);
+  }
+
+  private static long occurrences(Path file, String text) throws Exception {
+    return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> l.contains(text)).count();
   }
 
   private static int post(String url) throws Exception {
