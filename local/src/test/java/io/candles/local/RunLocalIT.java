@@ -1,5 +1,6 @@
 package io.candles.local;
 
+import static io.candles.local.CandleTable.PAIRS;
 import static io.candles.local.CandleTable.awaitCandlesForEveryPair;
 import static io.candles.local.CandleTable.awaitGrowth;
 import static io.candles.local.CandleTable.rowCounts;
@@ -20,12 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.Test;
 
 /**
  * Runs scripts/run-local.sh the way the README does, for a short while, twice on the same data:
  * candles for every simulated pair appear within 15 seconds of the system being up and keep
- * updating; POST /stop halts new ticks and POST /start resumes them; when it
+ * updating, on screen too; POST /stop halts new ticks and POST /start resumes them; when it
  * exits, no process it started is alive; the second run resumes with the first run's rows intact
  * and logs of its own.
  */
@@ -46,6 +48,13 @@ public class RunLocalIT {
     Map<String, Long> seen = awaitCandlesForEveryPair(jdbc, 15_000);
     // They keep updating.
     awaitGrowth(jdbc, seen, 20_000);
+    // ... and so does the screen: the table's header, and a row with prices for every pair.
+    first.await(Pattern.compile("^pair +window \\(UTC\\) +open +high +low +close +ticks +state +ticks/s +freshest$"),
+        10_000);
+    for (String pair : PAIRS) {
+      first.await(Pattern.compile("^" + pair + " +\\d\\d:\\d\\d-\\d\\d:\\d\\d +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +\\d+ "
+          + "+open +[0-9.]+ +\\d+ ms$"), 10_000);
+    }
 
     // POST /stop halts new ticks: once the pipeline has drained, the table stops changing.
     assertEquals(200, post(rest + "/stop"));
