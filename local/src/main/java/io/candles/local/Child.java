@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One component of the local system in its own JVM, on this JVM's classpath, under devservices'
- * ParentWatchingMain so it never outlives us, its output in a log file of this run.
+ * ParentWatchingMain so it never outlives us, in a session of its own so that a Ctrl-C reaches
+ * only us (we stop the components in order), its output in a log file of this run.
  */
 final class Child {
   final String name;

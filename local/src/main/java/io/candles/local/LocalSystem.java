@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -19,20 +21,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * PostgreSQL (data under {@code --data-dir}), the exchange simulator, the ingester pointed at it,
  * and the candle pipeline; then the candles live on screen until Ctrl-C or {@code --duration}.
  * Everything it started is stopped in order (ingester first, so nothing it received is lost;
- * the database last); running it again resumes from the kept data.
+ * the database last); running it again resumes from the kept data. The children run in sessions
+ * of their own, so a Ctrl-C reaches only this JVM, whose shutdown hook stops them in that order.
  */
 public final class LocalSystem {
+  /** How long a Ctrl-C waits for a PostgreSQL start in progress, to stop what it started. */
+  private static final long POSTGRES_START_WAIT_SECONDS = 120;
 
   private final LocalOptions options;
   private final List<Child> children = new ArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
-  /** Whether anything was started (PostgreSQL is first), so that there is something to stop. */
+  private final CountDownLatch postgresStartDone = new CountDownLatch(1);
   private volatile boolean postgresStarting;
-  private KafkaBroker kafka;
-  private PostgresServer postgres;
+  private volatile KafkaBroker kafka;
+  private volatile PostgresServer postgres;
 
   private LocalSystem(LocalOptions options) {
     this.options = options;
+  }
+
+  /** Stopping began (Ctrl-C, or a failure): nothing more is started. */
+  private static final class Stopping extends Exception {
+    Stopping() {
+      super("stopping", null, false, false);
+    }
   }
 
   public static void main(String[] args) {
@@ -52,26 +64,43 @@ public final class LocalSystem {
   }
 
   private int run() {
-    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "run-local-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "run-local-shutdown"));
     try {
       return runChecked();
+    } catch (Stopping e) {
+      return 130;
     } catch (Child.ComponentFailure | IllegalStateException | IllegalArgumentException e) {
-      if (!stopping.get()) {
-        System.err.println("run-local: " + e.getMessage().lines().findFirst().orElse("failed"));
-        if (postgresStarting) {
-          System.err.println("run-local: stopping everything it started.");
-        }
-      }
-      stopAll();
+      // Start-up failures of the services carry their log's tail after the first line.
+      fail(List.of(e.getMessage().lines().findFirst().orElse("failed")));
       return 1;
     } catch (InterruptedException e) {
       stopAll();
       return 130;
     } catch (Exception e) {
-      System.err.println("run-local: " + e);
-      stopAll();
+      fail(List.of(e.toString()));
       return 1;
     }
+  }
+
+  private void fail(List<String> lines) {
+    if (!stopping.get()) {
+      for (String l : lines) {
+        System.err.println("run-local: " + l);
+      }
+      if (postgresStarting) {
+        System.err.println("run-local: stopping everything it started.");
+      }
+    }
+    stopAll();
+  }
+
+  /** The shutdown hook: after our own stop it has nothing to do; else it is a Ctrl-C or SIGTERM. */
+  private void onSignal() {
+    if (!stopping.get()) {
+      System.out.println();
+      System.out.println("run-local: interrupted; stopping everything it started, the ingester first.");
+    }
+    stopAll();
   }
 
   private int runChecked() throws Exception {
@@ -85,15 +114,20 @@ public final class LocalSystem {
 
     System.out.println("run-local: starting Kafka and PostgreSQL (data in " + dataDir + ")");
     postgresStarting = true;
-    postgres = PostgresServer.start(dataDir.resolve("postgres"));
+    try {
+      postgres = PostgresServer.start(dataDir.resolve("postgres"));
+    } finally {
+      postgresStartDone.countDown();
+    }
+    checkNotStopping();
     kafka = KafkaBroker.start(dataDir.resolve("kafka"));
+    checkNotStopping();
 
     String endpoint = null;
     if (options.source().equals("simulator")) {
       int simPort = Ports.free();
       Child sim = start("simulator", logs, List.of("-Xmx256m"), "io.candles.ingest.sim.SimulatorMain",
-          List.of("--port=" + simPort, "--pairs=" + String.join(",", pairs),
-              "--rate=" + options.rate()));
+          List.of("--port=" + simPort, "--pairs=" + String.join(",", pairs), "--rate=" + options.rate()));
       sim.awaitReady(() -> Ports.accepts(simPort), 60_000, "listen on port " + simPort);
       endpoint = "ws://127.0.0.1:" + simPort;
     }
@@ -131,8 +165,7 @@ public final class LocalSystem {
         + "  (JDBC " + postgres.jdbcUrl() + ")");
     System.out.println("Ingester REST:  " + rest + "/status   stop the flow: curl -X POST " + rest
         + "/stop   resume: curl -X POST " + rest + "/start");
-    System.out.println("Pipeline:       " + (flink ? "Flink mini-cluster" : "DirectRunner")
-        + ", log " + pipeline.log);
+    System.out.println("Pipeline:       " + (flink ? "Flink mini-cluster" : "DirectRunner") + ", log " + pipeline.log);
     System.out.println("Source:         " + (endpoint != null ? "exchange simulator at " + endpoint : "Binance live feed"));
     System.out.println("PIDs:           " + pidLine());
     System.out.println();
@@ -140,37 +173,56 @@ public final class LocalSystem {
     boolean tty = System.console() != null;
     long endAt = options.durationMillis() > 0 ? System.currentTimeMillis() + options.durationMillis() : Long.MAX_VALUE;
     try (LiveView view = new LiveView(postgres.jdbcUrl(), postgres.user(), postgres.password(), pairs, tty)) {
-      while (!stopping.get() && System.currentTimeMillis() < endAt) {
-        for (Child c : children) {
-          if (!c.isAlive() && !stopping.get()) {
-            throw new Child.ComponentFailure(c.name + " died: " + c.lastLine() + " (log: " + c.log + ")");
-          }
-        }
-        if (!kafka.isRunning() && !stopping.get()) {
-          throw new Child.ComponentFailure("the Kafka broker died (log: " + kafka.logFile() + ")");
-        }
-        if (!postgres.isRunning() && !stopping.get()) {
-          throw new Child.ComponentFailure("PostgreSQL died (log: " + postgres.logFile() + ")");
-        }
+      while (System.currentTimeMillis() < endAt) {
+        checkNotStopping();
+        checkAlive();
         try {
           view.render(System.out);
         } catch (java.sql.SQLException e) {
-          if (!stopping.get()) {
-            throw new Child.ComponentFailure("cannot read the candles from PostgreSQL: " + e.getMessage());
-          }
+          checkNotStopping();
+          throw new Child.ComponentFailure("cannot read the candles from PostgreSQL: " + e.getMessage());
         }
         Thread.sleep(1000);
       }
     }
+    checkNotStopping();
     System.out.println("run-local: --duration reached; stopping.");
     stopAll();
     return 0;
   }
 
+  private void checkAlive() throws Stopping {
+    for (Child c : children) {
+      if (!c.isAlive()) {
+        checkNotStopping();
+        throw new Child.ComponentFailure(c.name + " died: " + c.lastLine() + " (log: " + c.log + ")");
+      }
+    }
+    if (!kafka.isRunning()) {
+      checkNotStopping();
+      throw new Child.ComponentFailure("the Kafka broker died (log: " + kafka.logFile() + ")");
+    }
+    if (!postgres.isRunning()) {
+      checkNotStopping();
+      throw new Child.ComponentFailure("PostgreSQL died (log: " + postgres.logFile() + ")");
+    }
+  }
+
+  private void checkNotStopping() throws Stopping {
+    if (stopping.get()) {
+      throw new Stopping();
+    }
+  }
+
   private Child start(String name, Path logs, List<String> jvm, String main, List<String> args)
-      throws IOException {
-    Child c = Child.start(name, logs, jvm, main, args);
-    children.add(c);
+      throws IOException, Stopping {
+    Child c;
+    // Under the lock stopAll takes its list with: a child is either in that list or never started.
+    synchronized (children) {
+      checkNotStopping();
+      c = Child.start(name, logs, jvm, main, args);
+      children.add(c);
+    }
     System.out.println("run-local: started " + name + " (pid " + c.pid() + ", log " + c.log + ")");
     return c;
   }
@@ -178,33 +230,60 @@ public final class LocalSystem {
   private String pidLine() {
     StringBuilder sb = new StringBuilder();
     sb.append("kafka=").append(kafka.pid()).append(" postgres=").append(postgres.pid());
-    for (Child c : children) {
-      sb.append(' ').append(c.name).append('=').append(c.pid());
+    synchronized (children) {
+      for (Child c : children) {
+        sb.append(' ').append(c.name).append('=').append(c.pid());
+      }
     }
     return sb.toString();
   }
 
-  /** Stops everything started, once: the ingester first (it flushes), the database last. */
+  /**
+   * Stops everything started, once: the ingester first (it flushes to Kafka), then the simulator
+   * and the pipeline, the broker, and the database last. Each is reported as it goes, so the order
+   * can be seen.
+   */
   private void stopAll() {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
+    List<Child> started;
+    synchronized (children) {
+      started = List.copyOf(children);
+    }
+    int stopped = 0;
     for (String name : List.of("ingester", "simulator", "pipeline")) {
-      for (Child c : children) {
+      for (Child c : started) {
         if (c.name.equals(name)) {
           c.stop(name.equals("ingester") ? 40 : 15);
+          System.out.println("run-local: stopped the " + name + " (pid " + c.pid() + ")");
+          stopped++;
         }
       }
     }
-    if (kafka != null) {
-      kafka.stop();
+    KafkaBroker k = kafka;
+    if (k != null) {
+      k.stop();
+      System.out.println("run-local: stopped the Kafka broker (pid " + k.pid() + ")");
+      stopped++;
     }
-    if (postgres != null) {
-      postgres.stop();
+    // A Ctrl-C while PostgreSQL starts: wait for the start to end, so that a postgres it brought
+    // up is stopped rather than left behind (its start-up reports no PID before it is done).
+    if (postgresStarting) {
+      try {
+        postgresStartDone.await(POSTGRES_START_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    PostgresServer pg = postgres;
+    if (pg != null) {
+      pg.stop();
+      System.out.println("run-local: stopped PostgreSQL (pid " + pg.pid() + ")");
+      stopped++;
     }
     if (postgresStarting) {
-      System.out.println("run-local: stopped " + (children.size() + (kafka != null ? 1 : 0)
-          + (postgres != null ? 1 : 0)) + " components.");
+      System.out.println("run-local: stopped " + stopped + " components.");
     }
   }
 
