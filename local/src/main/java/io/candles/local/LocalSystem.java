@@ -33,6 +33,7 @@ public final class LocalSystem {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch postgresStartDone = new CountDownLatch(1);
   private volatile boolean postgresStarting;
+  private volatile DataDirLock lock;
   private volatile KafkaBroker kafka;
   private volatile PostgresServer postgres;
 
@@ -110,6 +111,7 @@ public final class LocalSystem {
     // Everything that can be checked is checked before anything starts.
     int httpPort = options.httpPort() != 0 ? options.httpPort() : Ports.free();
     Ports.requireFree(httpPort, "the ingester's REST", "choose another with --http-port N");
+    lock = DataDirLock.acquire(dataDir);
     Path logs = dataDir.resolve("logs");
 
     System.out.println("run-local: starting Kafka and PostgreSQL (data in " + dataDir + ")");
@@ -281,6 +283,14 @@ public final class LocalSystem {
       pg.stop();
       System.out.println("run-local: stopped PostgreSQL (pid " + pg.pid() + ")");
       stopped++;
+    }
+    DataDirLock l = lock;
+    if (l != null) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        // The lock goes with the process anyway.
+      }
     }
     if (postgresStarting) {
       System.out.println("run-local: stopped " + stopped + " components.");

@@ -17,12 +17,13 @@ import org.junit.Test;
 /**
  * Ctrl-C as a terminal delivers it, SIGINT to the whole foreground process group: only run-local
  * is in that group, so it alone receives it and stops the rest in order (the ingester before the
- * broker), leaving nothing running.
+ * broker), leaving nothing running. And a second run on the same data directory is refused
+ * without harm to the first.
  */
 public class RunLocalInterruptIT {
 
   @Test
-  public void ctrlCStopsEverythingInOrder() throws Exception {
+  public void ctrlCStopsEverythingInOrderAndASecondRunOnTheSameDataIsRefused() throws Exception {
     Path dataDir = LocalRun.newDataDir("run-local-int-");
     LocalRun run = LocalRun.start(true, "--data-dir", dataDir.toString());
     String pidLine = run.await(PIDS, 240_000);
@@ -31,6 +32,14 @@ public class RunLocalInterruptIT {
 
     // Only run-local itself is in its (the terminal's foreground) process group.
     assertEquals("the foreground process group", List.of(self), LocalRun.processGroup(self));
+
+    // A second run on the same data: one line naming the holder and what to do; the first's
+    // database is untouched.
+    LocalRun second = LocalRun.start("--data-dir", dataDir.toString(), "--duration", "30s");
+    assertEquals(second.output(), 1, second.awaitExit(60));
+    assertEquals("run-local: " + dataDir + " is in use by PID " + self + " (another run-local); stop that one "
+        + "(Ctrl-C in its terminal, or kill " + self + ") or choose another --data-dir", second.output());
+    assertTrue("the first run's PostgreSQL", LocalRun.ps().containsKey(pids.get("postgres")));
 
     run.interruptGroup();
     // Note when the ingester and the broker go, polling ps.
