@@ -50,6 +50,12 @@ final class Child {
     return process.isAlive();
   }
 
+  /** Why it died, what to do, in two lines. */
+  String deathReport() {
+    return FailureReport.died("the " + name, pid(), process.isAlive() ? -1 : process.exitValue(),
+        FailureReport.tail(log), log);
+  }
+
   /** Waits for {@code ready}, failing with the component's name and its last log line if it dies. */
   void awaitReady(BooleanSupplier ready, long timeoutMillis, String what) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
@@ -78,18 +84,7 @@ final class Child {
 
   /** The last meaningful log line, for one-line error messages. */
   String lastLine() {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        String l = lines.get(i).trim();
-        if (!l.isEmpty() && !l.startsWith("at ") && !l.startsWith("...")) {
-          return l.length() > 300 ? l.substring(0, 300) + "..." : l;
-        }
-      }
-      return "(no output)";
-    } catch (IOException e) {
-      return "(no log)";
-    }
+    return FailureReport.lastLine(FailureReport.tail(log));
   }
 
   /** SIGTERM, so it can flush and close; after {@code graceSeconds}, SIGKILL. */

@@ -70,7 +70,10 @@ public final class LocalSystem {
       return runChecked();
     } catch (Stopping e) {
       return 130;
-    } catch (Child.ComponentFailure | IllegalStateException | IllegalArgumentException e) {
+    } catch (Child.ComponentFailure e) {
+      fail(e.getMessage().lines().limit(2).toList());
+      return 1;
+    } catch (IllegalStateException | IllegalArgumentException e) {
       // Start-up failures of the services carry their log's tail after the first line.
       fail(List.of(e.getMessage().lines().findFirst().orElse("failed")));
       return 1;
@@ -181,8 +184,12 @@ public final class LocalSystem {
         try {
           view.render(System.out);
         } catch (java.sql.SQLException e) {
+          // Most likely the database just went away: say that, if so, rather than the driver's words.
+          Thread.sleep(500);
           checkNotStopping();
-          throw new Child.ComponentFailure("cannot read the candles from PostgreSQL: " + e.getMessage());
+          checkAlive();
+          throw new Child.ComponentFailure("cannot read the candles from PostgreSQL: " + e.getMessage()
+              + "\nsee " + postgres.logFile() + "; run again to resume from the kept data");
         }
         Thread.sleep(1000);
       }
@@ -193,20 +200,23 @@ public final class LocalSystem {
     return 0;
   }
 
+  /** Every component still running, else a two-line report of the first that is not. */
   private void checkAlive() throws Stopping {
     for (Child c : children) {
       if (!c.isAlive()) {
         checkNotStopping();
-        throw new Child.ComponentFailure(c.name + " died: " + c.lastLine() + " (log: " + c.log + ")");
+        throw new Child.ComponentFailure(c.deathReport());
       }
     }
     if (!kafka.isRunning()) {
       checkNotStopping();
-      throw new Child.ComponentFailure("the Kafka broker died (log: " + kafka.logFile() + ")");
+      throw new Child.ComponentFailure(FailureReport.died("the Kafka broker", kafka.pid(), kafka.exitValue(),
+          FailureReport.tail(kafka.logFile()), kafka.logFile()));
     }
     if (!postgres.isRunning()) {
       checkNotStopping();
-      throw new Child.ComponentFailure("PostgreSQL died (log: " + postgres.logFile() + ")");
+      throw new Child.ComponentFailure(FailureReport.died("PostgreSQL", postgres.pid(), -1,
+          FailureReport.tail(postgres.logFile()), postgres.logFile()));
     }
   }
 
@@ -257,7 +267,8 @@ public final class LocalSystem {
     for (String name : List.of("ingester", "simulator", "pipeline")) {
       for (Child c : started) {
         if (c.name.equals(name)) {
-          c.stop(name.equals("ingester") ? 40 : 15);
+          // With the broker gone there is nothing to flush to: no use waiting out the ingester's 30 s.
+          c.stop(!name.equals("ingester") ? 15 : kafka != null && kafka.isRunning() ? 40 : 5);
           System.out.println("run-local: stopped the " + name + " (pid " + c.pid() + ")");
           stopped++;
         }
