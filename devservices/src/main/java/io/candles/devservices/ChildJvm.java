@@ -54,7 +54,10 @@ public final class ChildJvm {
         }
     }
 
-    /** java [jvmOptions] -cp classpath ParentWatchingMain <this pid> mainClass args. */
+    /**
+     * [setsid] java [jvmOptions] -cp classpath ParentWatchingMain <this pid> mainClass args: in a session of
+     * its own (see {@link OwnSession}), so that a Ctrl-C reaches only this JVM, which stops it in order.
+     */
     public static List<String> command(String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
@@ -65,7 +68,7 @@ public final class ChildJvm {
         command.add(Long.toString(ProcessHandle.current().pid()));
         command.add(mainClass);
         command.addAll(args);
-        return command;
+        return OwnSession.wrap(command);
     }
 
     private static String readResource(String name) {

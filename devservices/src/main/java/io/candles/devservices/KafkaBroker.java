@@ -220,6 +220,11 @@ public final class KafkaBroker implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The broker JVM's exit code once it has exited (137: killed by SIGKILL), -1 while it runs. */
+    public int exitValue() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     public Path dataDir() {
         return dataDir;
     }

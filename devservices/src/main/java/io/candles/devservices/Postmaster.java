@@ -77,9 +77,11 @@ final class Postmaster {
     static Process watch(long postgresPid, Path pgData) {
         String script = "while kill -0 \"$0\" 2>/dev/null; do sleep 1; done; "
                 + "[ \"$(head -n 1 \"$2\" 2>/dev/null)\" = \"$1\" ] && kill -INT \"$1\"; exit 0";
-        ProcessBuilder builder = new ProcessBuilder("sh", "-c", script,
+        // In its own session: a Ctrl-C in the terminal would otherwise end the watchdog with the JVM's
+        // process group, leaving postgres unwatched should the JVM then be killed before it stops it.
+        ProcessBuilder builder = new ProcessBuilder(OwnSession.wrap(List.of("sh", "-c", script,
                 Long.toString(ProcessHandle.current().pid()), Long.toString(postgresPid),
-                pgData.resolve("postmaster.pid").toString())
+                pgData.resolve("postmaster.pid").toString())))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         try {

@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * One component of the local system in its own JVM, on this JVM's classpath, under devservices'
- * ParentWatchingMain so it never outlives us, its output in a log file.
+ * ParentWatchingMain so it never outlives us, in a session of its own so that a Ctrl-C reaches
+ * only us (we stop the components in order), its output in a log file of this run.
  */
 final class Child {
   final String name;
@@ -28,10 +30,15 @@ final class Child {
       List<String> args) throws IOException {
     Files.createDirectories(logDir);
     Path log = logDir.resolve(name + ".log");
+    // Each run starts a fresh log, so that what is read from it (readiness, the last line of a
+    // failure) is this run's; the previous run's stays beside it for a look back.
+    if (Files.exists(log)) {
+      Files.move(log, logDir.resolve(name + ".log.1"), StandardCopyOption.REPLACE_EXISTING);
+    }
     List<String> cmd = ChildJvm.command(System.getProperty("java.class.path"), jvmOptions,
         mainClass, args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
     return new Child(name, log, p);
   }
 
@@ -41,6 +48,12 @@ final class Child {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Why it died, what to do, in two lines. */
+  String deathReport() {
+    return FailureReport.died("the " + name, pid(), process.isAlive() ? -1 : process.exitValue(),
+        FailureReport.tail(log), log);
   }
 
   /** Waits for {@code ready}, failing with the component's name and its last log line if it dies. */
@@ -60,7 +73,7 @@ final class Child {
         + " s: " + lastLine() + " (log: " + log + ")");
   }
 
-  /** Whether the log has a line containing {@code text}. */
+  /** Whether this run's log has a line containing {@code text}. */
   boolean logContains(String text) {
     try {
       return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
@@ -71,18 +84,7 @@ final class Child {
 
   /** The last meaningful log line, for one-line error messages. */
   String lastLine() {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        String l = lines.get(i).trim();
-        if (!l.isEmpty() && !l.startsWith("at ") && !l.startsWith("...")) {
-          return l.length() > 300 ? l.substring(0, 300) + "..." : l;
-        }
-      }
-      return "(no output)";
-    } catch (IOException e) {
-      return "(no log)";
-    }
+    return FailureReport.lastLine(FailureReport.tail(log));
   }
 
   /** SIGTERM, so it can flush and close; after {@code graceSeconds}, SIGKILL. */

@@ -9,13 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -23,112 +21,123 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * PostgreSQL (data under {@code --data-dir}), the exchange simulator, the ingester pointed at it,
  * and the candle pipeline; then the candles live on screen until Ctrl-C or {@code --duration}.
  * Everything it started is stopped in order (ingester first, so nothing it received is lost;
- * the database last); running it again resumes from the kept data.
+ * the database last); running it again resumes from the kept data. The children run in sessions
+ * of their own, so a Ctrl-C reaches only this JVM, whose shutdown hook stops them in that order.
  */
 public final class LocalSystem {
+  /** How long a Ctrl-C waits for a PostgreSQL start in progress, to stop what it started. */
+  private static final long POSTGRES_START_WAIT_SECONDS = 120;
 
-  private static final String USAGE = String.join("\n",
-      "Usage: scripts/run-local.sh [options]",
-      "  --data-dir DIR     where Kafka and PostgreSQL keep their data (default ./.local-data)",
-      "  --source S         simulator (default) or binance (the live feed, same code path)",
-      "  --pairs P,Q        pairs (default BTCUSDT,ETHUSDT,SOLUSDT)",
-      "  --rate N           simulator ticks per minute per pair (default 1200)",
-      "  --runner R         direct (default) or flink (a local Flink mini-cluster)",
-      "  --duration D       stop by itself after D (e.g. 60s, 5m); default: run until Ctrl-C",
-      "  --http-port N      the ingester's REST port (default: a free one)",
-      "  --help             this text");
-
-  private final Map<String, String> opts;
+  private final LocalOptions options;
   private final List<Child> children = new ArrayList<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private KafkaBroker kafka;
-  private PostgresServer postgres;
+  private final CountDownLatch postgresStartDone = new CountDownLatch(1);
+  private volatile boolean postgresStarting;
+  private volatile DataDirLock lock;
+  private volatile KafkaBroker kafka;
+  private volatile PostgresServer postgres;
 
-  private LocalSystem(Map<String, String> opts) {
-    this.opts = opts;
+  private LocalSystem(LocalOptions options) {
+    this.options = options;
+  }
+
+  /** Stopping began (Ctrl-C, or a failure): nothing more is started. */
+  private static final class Stopping extends Exception {
+    Stopping() {
+      super("stopping", null, false, false);
+    }
   }
 
   public static void main(String[] args) {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        System.out.println(USAGE);
-        System.exit(0);
-      }
-      String key;
-      String value;
-      if (a.startsWith("--") && a.contains("=")) {
-        key = a.substring(2, a.indexOf('='));
-        value = a.substring(a.indexOf('=') + 1);
-      } else if (a.startsWith("--") && i + 1 < args.length) {
-        key = a.substring(2);
-        value = args[++i];
-      } else {
-        System.err.println("run-local: unexpected argument " + a + " (see --help)");
-        System.exit(2);
-        return;
-      }
-      if (!List.of("data-dir", "source", "pairs", "rate", "runner", "duration", "http-port").contains(key)) {
-        System.err.println("run-local: unknown option --" + key + " (see --help)");
-        System.exit(2);
-      }
-      opts.put(key, value);
+    if (LocalOptions.wantsHelp(args)) {
+      System.out.println(LocalOptions.USAGE);
+      System.exit(0);
     }
-    System.exit(new LocalSystem(opts).run());
+    LocalOptions options;
+    try {
+      options = LocalOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("run-local: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.exit(new LocalSystem(options).run());
   }
 
   private int run() {
-    Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "run-local-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "run-local-shutdown"));
     try {
       return runChecked();
-    } catch (Child.ComponentFailure | IllegalStateException | IllegalArgumentException e) {
-      if (!stopping.get()) {
-        System.err.println("run-local: " + e.getMessage().lines().findFirst().orElse("failed"));
-        System.err.println("run-local: stopping everything it started.");
-      }
-      stopAll();
+    } catch (Stopping e) {
+      return 130;
+    } catch (Child.ComponentFailure e) {
+      fail(e.getMessage().lines().limit(2).toList());
+      return 1;
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // Start-up failures of the services carry their log's tail after the first line.
+      fail(List.of(e.getMessage().lines().findFirst().orElse("failed")));
       return 1;
     } catch (InterruptedException e) {
       stopAll();
       return 130;
     } catch (Exception e) {
-      System.err.println("run-local: " + e);
-      stopAll();
+      fail(List.of(e.toString()));
       return 1;
     }
   }
 
+  private void fail(List<String> lines) {
+    if (!stopping.get()) {
+      for (String l : lines) {
+        System.err.println("run-local: " + l);
+      }
+      if (postgresStarting) {
+        System.err.println("run-local: stopping everything it started.");
+      }
+    }
+    stopAll();
+  }
+
+  /** The shutdown hook: after our own stop it has nothing to do; else it is a Ctrl-C or SIGTERM. */
+  private void onSignal() {
+    if (!stopping.get()) {
+      System.out.println();
+      System.out.println("run-local: interrupted; stopping everything it started, the ingester first.");
+    }
+    stopAll();
+  }
+
   private int runChecked() throws Exception {
-    Path dataDir = Paths.get(opts.getOrDefault("data-dir", ".local-data")).toAbsolutePath();
-    String source = opts.getOrDefault("source", "simulator");
-    if (!source.equals("simulator") && !source.equals("binance")) {
-      throw new IllegalArgumentException("--source must be simulator or binance, got " + source);
-    }
-    String runner = opts.getOrDefault("runner", "direct");
-    if (!runner.equals("direct") && !runner.equals("flink")) {
-      throw new IllegalArgumentException("--runner must be direct or flink, got " + runner);
-    }
-    List<String> pairs = Arrays.stream(opts.getOrDefault("pairs", "BTCUSDT,ETHUSDT,SOLUSDT").split(","))
-        .map(String::trim).map(String::toUpperCase).filter(s -> !s.isEmpty()).toList();
-    long durationMillis = opts.containsKey("duration") ? parseDuration(opts.get("duration")) : 0;
+    Path dataDir = options.dataDir();
+    List<String> pairs = options.pairs();
+    boolean flink = options.runner().equals("flink");
+    // Everything that can be checked is checked before anything starts.
+    int httpPort = options.httpPort() != 0 ? options.httpPort() : Ports.free();
+    Ports.requireFree(httpPort, "the ingester's REST", "choose another with --http-port N");
+    lock = DataDirLock.acquire(dataDir);
     Path logs = dataDir.resolve("logs");
 
     System.out.println("run-local: starting Kafka and PostgreSQL (data in " + dataDir + ")");
-    postgres = PostgresServer.start(dataDir.resolve("postgres"));
+    postgresStarting = true;
+    try {
+      postgres = PostgresServer.start(dataDir.resolve("postgres"));
+    } finally {
+      postgresStartDone.countDown();
+    }
+    checkNotStopping();
     kafka = KafkaBroker.start(dataDir.resolve("kafka"));
+    checkNotStopping();
 
     String endpoint = null;
-    if (source.equals("simulator")) {
+    if (options.source().equals("simulator")) {
       int simPort = Ports.free();
       Child sim = start("simulator", logs, List.of("-Xmx256m"), "io.candles.ingest.sim.SimulatorMain",
-          List.of("--port=" + simPort, "--pairs=" + String.join(",", pairs),
-              "--rate=" + opts.getOrDefault("rate", "1200")));
+          List.of("--port=" + simPort, "--pairs=" + String.join(",", pairs), "--rate=" + options.rate()));
       sim.awaitReady(() -> Ports.accepts(simPort), 60_000, "listen on port " + simPort);
       endpoint = "ws://127.0.0.1:" + simPort;
     }
 
-    int httpPort = opts.containsKey("http-port") ? Integer.parseInt(opts.get("http-port")) : Ports.free();
+    // Checked again: another program may have taken it while the services started.
     Ports.requireFree(httpPort, "the ingester's REST", "choose another with --http-port N");
     List<String> ingestArgs = new ArrayList<>(List.of("--exchange=binance",
         "--pairs=" + String.join(",", pairs), "--bootstrapServers=" + kafka.bootstrapServers(),
@@ -141,11 +150,11 @@ public final class LocalSystem {
     ingester.awaitReady(() -> httpOk(rest + "/health"), 90_000, "answer " + rest + "/health");
 
     List<String> pipelineArgs = new ArrayList<>(List.of(
-        "--runner=" + (runner.equals("flink") ? "FlinkRunner" : "DirectRunner"),
+        "--runner=" + (flink ? "FlinkRunner" : "DirectRunner"),
         "--bootstrapServers=" + kafka.bootstrapServers(), "--jdbcUrl=" + postgres.jdbcUrl(),
         "--jdbcUser=" + postgres.user(), "--jdbcPassword=" + postgres.password(),
         "--idleTimeout=2s"));
-    if (runner.equals("flink")) {
+    if (flink) {
       pipelineArgs.add("--flinkMaster=[local]");
     }
     Child pipeline = start("pipeline", logs, List.of("-Xmx2g",
@@ -161,46 +170,71 @@ public final class LocalSystem {
         + "  (JDBC " + postgres.jdbcUrl() + ")");
     System.out.println("Ingester REST:  " + rest + "/status   stop the flow: curl -X POST " + rest
         + "/stop   resume: curl -X POST " + rest + "/start");
-    System.out.println("Pipeline:       " + (runner.equals("flink") ? "Flink mini-cluster" : "DirectRunner")
-        + ", log " + pipeline.log);
+    System.out.println("Pipeline:       " + (flink ? "Flink mini-cluster" : "DirectRunner") + ", log " + pipeline.log);
     System.out.println("Source:         " + (endpoint != null ? "exchange simulator at " + endpoint : "Binance live feed"));
     System.out.println("PIDs:           " + pidLine());
     System.out.println();
 
     boolean tty = System.console() != null;
-    long endAt = durationMillis > 0 ? System.currentTimeMillis() + durationMillis : Long.MAX_VALUE;
+    long endAt = options.durationMillis() > 0 ? System.currentTimeMillis() + options.durationMillis() : Long.MAX_VALUE;
     try (LiveView view = new LiveView(postgres.jdbcUrl(), postgres.user(), postgres.password(), pairs, tty)) {
-      while (!stopping.get() && System.currentTimeMillis() < endAt) {
-        for (Child c : children) {
-          if (!c.isAlive() && !stopping.get()) {
-            throw new Child.ComponentFailure(c.name + " died: " + c.lastLine() + " (log: " + c.log + ")");
-          }
-        }
-        if (!kafka.isRunning() && !stopping.get()) {
-          throw new Child.ComponentFailure("the Kafka broker died (log: " + kafka.logFile() + ")");
-        }
-        if (!postgres.isRunning() && !stopping.get()) {
-          throw new Child.ComponentFailure("PostgreSQL died (log: " + postgres.logFile() + ")");
-        }
+      while (System.currentTimeMillis() < endAt) {
+        checkNotStopping();
+        checkAlive();
         try {
           view.render(System.out);
         } catch (java.sql.SQLException e) {
-          if (!stopping.get()) {
-            throw new Child.ComponentFailure("cannot read the candles from PostgreSQL: " + e.getMessage());
-          }
+          // Most likely the database just went away: say that, if so, rather than the driver's words.
+          Thread.sleep(500);
+          checkNotStopping();
+          checkAlive();
+          throw new Child.ComponentFailure("cannot read the candles from PostgreSQL: " + e.getMessage()
+              + "\nsee " + postgres.logFile() + "; run again to resume from the kept data");
         }
         Thread.sleep(1000);
       }
     }
+    checkNotStopping();
     System.out.println("run-local: --duration reached; stopping.");
     stopAll();
     return 0;
   }
 
+  /** Every component still running, else a two-line report of the first that is not. */
+  private void checkAlive() throws Stopping {
+    for (Child c : children) {
+      if (!c.isAlive()) {
+        checkNotStopping();
+        throw new Child.ComponentFailure(c.deathReport());
+      }
+    }
+    if (!kafka.isRunning()) {
+      checkNotStopping();
+      throw new Child.ComponentFailure(FailureReport.died("the Kafka broker", kafka.pid(), kafka.exitValue(),
+          FailureReport.tail(kafka.logFile()), kafka.logFile()));
+    }
+    if (!postgres.isRunning()) {
+      checkNotStopping();
+      throw new Child.ComponentFailure(FailureReport.died("PostgreSQL", postgres.pid(), -1,
+          FailureReport.tail(postgres.logFile()), postgres.logFile()));
+    }
+  }
+
+  private void checkNotStopping() throws Stopping {
+    if (stopping.get()) {
+      throw new Stopping();
+    }
+  }
+
   private Child start(String name, Path logs, List<String> jvm, String main, List<String> args)
-      throws IOException {
-    Child c = Child.start(name, logs, jvm, main, args);
-    children.add(c);
+      throws IOException, Stopping {
+    Child c;
+    // Under the lock stopAll takes its list with: a child is either in that list or never started.
+    synchronized (children) {
+      checkNotStopping();
+      c = Child.start(name, logs, jvm, main, args);
+      children.add(c);
+    }
     System.out.println("run-local: started " + name + " (pid " + c.pid() + ", log " + c.log + ")");
     return c;
   }
@@ -208,32 +242,70 @@ public final class LocalSystem {
   private String pidLine() {
     StringBuilder sb = new StringBuilder();
     sb.append("kafka=").append(kafka.pid()).append(" postgres=").append(postgres.pid());
-    for (Child c : children) {
-      sb.append(' ').append(c.name).append('=').append(c.pid());
+    synchronized (children) {
+      for (Child c : children) {
+        sb.append(' ').append(c.name).append('=').append(c.pid());
+      }
     }
     return sb.toString();
   }
 
-  /** Stops everything started, once: the ingester first (it flushes), the database last. */
+  /**
+   * Stops everything started, once: the ingester first (it flushes to Kafka), then the simulator
+   * and the pipeline, the broker, and the database last. Each is reported as it goes, so the order
+   * can be seen.
+   */
   private void stopAll() {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
+    List<Child> started;
+    synchronized (children) {
+      started = List.copyOf(children);
+    }
+    int stopped = 0;
     for (String name : List.of("ingester", "simulator", "pipeline")) {
-      for (Child c : children) {
+      for (Child c : started) {
         if (c.name.equals(name)) {
-          c.stop(name.equals("ingester") ? 40 : 15);
+          // With the broker gone there is nothing to flush to: no use waiting out the ingester's 30 s.
+          c.stop(!name.equals("ingester") ? 15 : kafka != null && kafka.isRunning() ? 40 : 5);
+          System.out.println("run-local: stopped the " + name + " (pid " + c.pid() + ")");
+          stopped++;
         }
       }
     }
-    if (kafka != null) {
-      kafka.stop();
+    KafkaBroker k = kafka;
+    if (k != null) {
+      k.stop();
+      System.out.println("run-local: stopped the Kafka broker (pid " + k.pid() + ")");
+      stopped++;
     }
-    if (postgres != null) {
-      postgres.stop();
+    // A Ctrl-C while PostgreSQL starts: wait for the start to end, so that a postgres it brought
+    // up is stopped rather than left behind (its start-up reports no PID before it is done).
+    if (postgresStarting) {
+      try {
+        postgresStartDone.await(POSTGRES_START_WAIT_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
-    System.out.println("run-local: stopped " + (children.size() + (kafka != null ? 1 : 0)
-        + (postgres != null ? 1 : 0)) + " components.");
+    PostgresServer pg = postgres;
+    if (pg != null) {
+      pg.stop();
+      System.out.println("run-local: stopped PostgreSQL (pid " + pg.pid() + ")");
+      stopped++;
+    }
+    DataDirLock l = lock;
+    if (l != null) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        // The lock goes with the process anyway.
+      }
+    }
+    if (postgresStarting) {
+      System.out.println("run-local: stopped " + stopped + " components.");
+    }
   }
 
   private static boolean httpOk(String url) {
@@ -247,20 +319,6 @@ public final class LocalSystem {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
-    }
-  }
-
-  static long parseDuration(String s) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(s.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("--duration " + s + " is not a duration like 60s, 5m or 1h");
-    }
-    long n = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms": return n;
-      case "s": return n * 1000;
-      case "m": return n * 60_000;
-      default: return n * 3_600_000;
     }
   }
 }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Requests: {@code SUBSCRIBE}, {@code UNSUBSCRIBE}, {@code LIST_SUBSCRIPTIONS}, answered
  *       {@code {"result":null,"id":1}}; anything else gets Binance's error shape.
  *   <li>Pings every {@code pingInterval}; a client that does not answer is dropped (as Binance does).
- *   <li>Data: a random-walk book per pair at a given rate (exact decimal strings, never crossed),
- *       spot or futures format; or a recorded file replayed line by line.
+ *   <li>Data: a random-walk book per pair (exact decimal strings, never crossed), spot or futures
+ *       format, at bursty rates that differ per pair ({@link BurstyArrivals}, {@link PairWeights})
+ *       or at one steady rate; or a recorded file replayed line by line.
  *   <li>Faults: drop every connection, send garbage, stall (send nothing, answer no pings).
  * </ul>
  */
@@ -59,34 +59,80 @@ public final class ExchangeSimulator extends WebSocketServer {
 
   /**
    * @param pairs the pairs to generate (upper case)
-   * @param ticksPerMinute per pair for the random walk; for a replay, lines per minute in all
+   * @param ticksPerMinute per pair for the random walk (bursty: the mean over time and pairs); for a
+   *     replay, lines per minute in all
+   * @param bursty each pair at its own rate, with random gaps and bursts; else every pair at exactly
+   *     {@code ticksPerMinute}, evenly spaced (what tests that count ticks want)
    * @param futures emit the USD-M futures form (with {@code e}, {@code E}, {@code T})
    * @param pingInterval how often to ping clients (Binance spot: 20 s)
-   * @param seed random seed
+   * @param seed random seed: the same seed gives the same books and the same arrival times
    * @param recordSent keep every quote sent, for tests to compare with what arrived
    */
-  public record Config(
-      List<String> pairs, int ticksPerMinute, boolean futures, Duration pingInterval, long seed, boolean recordSent) {
+  public record Config(List<String> pairs, int ticksPerMinute, boolean bursty, boolean futures,
+      Duration pingInterval, long seed, boolean recordSent) {
     public Config {
       pairs = List.copyOf(pairs);
     }
 
+    /** Steady rates: every pair at exactly {@code ticksPerMinute}. */
     public static Config of(List<String> pairs, int ticksPerMinute) {
-      return new Config(pairs, ticksPerMinute, false, Duration.ofSeconds(20), 1, false);
+      return new Config(pairs, ticksPerMinute, false, false, Duration.ofSeconds(20), 1, false);
+    }
+
+    /** Realistic rates: per pair different, random gaps, bursts; {@code ticksPerMinute} on average. */
+    public Config burstyRates() {
+      return new Config(pairs, ticksPerMinute, true, futures, pingInterval, seed, recordSent);
     }
 
     public Config recording() {
-      return new Config(pairs, ticksPerMinute, futures, pingInterval, seed, true);
+      return new Config(pairs, ticksPerMinute, bursty, futures, pingInterval, seed, true);
     }
 
     public Config futuresFormat() {
-      return new Config(pairs, ticksPerMinute, true, pingInterval, seed, recordSent);
+      return new Config(pairs, ticksPerMinute, bursty, true, pingInterval, seed, recordSent);
     }
 
     public Config withPingInterval(Duration d) {
-      return new Config(pairs, ticksPerMinute, futures, d, seed, recordSent);
+      return new Config(pairs, ticksPerMinute, bursty, futures, d, seed, recordSent);
     }
   }
+
+  /** When the ticks of one pair (or of a replay) are due, on this machine's monotonic clock. */
+  private static final class Pace {
+    /** How far behind a pace may fall (a stalled thread, a slow machine) before the rest is skipped. */
+    static final long MAX_LAG_NANOS = 1_000_000_000L;
+
+    private final Arrivals arrivals;
+    private long scheduled;
+    long dueNanos;
+
+    Pace(Arrivals arrivals, long nowNanos) {
+      this.arrivals = arrivals;
+      this.scheduled = arrivals.next();
+      this.dueNanos = nowNanos;
+    }
+
+    /** The next tick is due now; the schedule goes on from where it was (bursts and all). */
+    void restart(long nowNanos) {
+      dueNanos = nowNanos;
+    }
+
+    void advance() {
+      long next = arrivals.next();
+      dueNanos += next - scheduled;
+      scheduled = next;
+    }
+
+    /** Catch up at most a second's worth after a long pause of the generator thread. */
+    void forgiveLag(long nowNanos) {
+      if (nowNanos - dueNanos > MAX_LAG_NANOS) {
+        dueNanos = nowNanos - MAX_LAG_NANOS;
+      }
+    }
+  }
+
+  /** A pair's book and its pace. */
+  private record PairStream(RandomWalkBook book, Pace pace) {}
 
   /** What one client connection asked for. */
   private static final class Subscriber {
@@ -100,7 +146,7 @@ public final class ExchangeSimulator extends WebSocketServer {
   }
 
   private final Config config;
-  private final Map<String, RandomWalkBook> books = new LinkedHashMap<>();
+  private final List<PairStream> streams = new ArrayList<>();
   private final Map<String, List<SimQuote>> sent = new ConcurrentHashMap<>();
   private final AtomicLong sentCount = new AtomicLong();
   private final AtomicLong connectionsOpened = new AtomicLong();
@@ -112,17 +158,21 @@ public final class ExchangeSimulator extends WebSocketServer {
   private volatile List<String> replayLines;
   private volatile boolean replayLoop;
   private int replayPos;
-  private long generated;
-  private long baseNanos;
-  private long baseCount;
+  private Pace replayPace;
 
   private ExchangeSimulator(InetSocketAddress address, Config config) {
     super(address);
     this.config = config;
+    long now = System.nanoTime();
+    Map<String, Double> weights = PairWeights.of(config.pairs());
     for (String p : config.pairs()) {
-      books.put(p, new RandomWalkBook(p, config.seed()));
+      Arrivals arrivals = config.bursty()
+          ? new BurstyArrivals(config.ticksPerMinute() * weights.get(p), config.seed() * 31 + p.hashCode())
+          : Arrivals.steady(config.ticksPerMinute());
+      streams.add(new PairStream(new RandomWalkBook(p, config.seed()), new Pace(arrivals, now)));
       sent.put(p, Collections.synchronizedList(new ArrayList<>()));
     }
+    replayPace = new Pace(Arrivals.steady(config.ticksPerMinute()), now);
     setReuseAddr(true);
     setTcpNoDelay(true);
     setDaemon(true);
@@ -394,9 +444,11 @@ public final class ExchangeSimulator extends WebSocketServer {
   }
 
   private void resetPace() {
-    baseNanos = System.nanoTime();
-    baseCount = 0;
-    generated = 0;
+    long now = System.nanoTime();
+    for (PairStream s : streams) {
+      s.pace().restart(now);
+    }
+    replayPace.restart(now);
   }
 
   private void generate() {
@@ -410,32 +462,33 @@ public final class ExchangeSimulator extends WebSocketServer {
           resetPace();
           return;
         }
-        long due = (long) ((now - baseNanos) / 60e9 * config.ticksPerMinute()) + baseCount;
-        long n = due - generated;
-        if (n <= 0) {
-          return;
-        }
-        // After a long pause of this thread, catch up by at most one second's worth.
-        long max = Math.max(1, config.ticksPerMinute() / 60);
-        if (n > max) {
-          n = max;
-          baseNanos = now;
-          baseCount = generated + n;
-        }
+        long wallNow = System.currentTimeMillis();
         Collection<WebSocket> conns = getConnections();
         List<String> lines = replayLines;
-        for (long i = 0; i < n; i++) {
-          if (lines != null) {
-            if (!replayNext(lines, conns)) {
-              break;
-            }
-          } else {
-            long millis = System.currentTimeMillis();
-            for (RandomWalkBook book : books.values()) {
-              send(book.next(millis), conns);
+        if (lines != null) {
+          replayPace.forgiveLag(now);
+          while (replayPace.dueNanos <= now && replayNext(lines, conns)) {
+            replayPace.advance();
+          }
+          return;
+        }
+        for (PairStream s : streams) {
+          s.pace().forgiveLag(now);
+        }
+        // In the order they are due across pairs, each stamped with the time it was due, so the
+        // pairs' ticks interleave and carry distinct times even though this runs every few ms.
+        while (true) {
+          PairStream first = null;
+          for (PairStream s : streams) {
+            if (first == null || s.pace().dueNanos < first.pace().dueNanos) {
+              first = s;
             }
           }
-          generated++;
+          if (first == null || first.pace().dueNanos > now) {
+            break;
+          }
+          send(first.book().next(wallNow - (now - first.pace().dueNanos) / 1_000_000), conns);
+          first.pace().advance();
         }
       }
     } catch (RuntimeException e) {

@@ -24,7 +24,9 @@ public final class SimulatorMain {
           Option.of("host", "127.0.0.1", "address to listen on"),
           Option.of("port", "9443", "port to listen on (0: any free port)"),
           Option.of("pairs", "BTCUSDT,ETHUSDT", "comma-separated pairs to generate"),
-          Option.of("rate", "600", "ticks per minute per pair (replay: lines per minute)"),
+          Option.of("rate", "600", "mean ticks per minute per pair (replay: lines per minute)"),
+          Option.flag("steady", false, "every pair at exactly --rate, evenly spaced (default: per pair rates, BTCUSDT "
+              + "busiest, random gaps, bursts of 2-5 s at 5x the calm rate)"),
           Option.flag("futures", false, "USD-M futures message form (adds e, E event time and T)"),
           Option.of("replay", "", "replay this file (one raw or combined frame per line) instead of the random walk"),
           Option.flag("loop", false, "with --replay: start over at the end"),
@@ -57,7 +59,7 @@ public final class SimulatorMain {
       stallEvery = v.duration("stallEvery", Duration.ZERO);
       stallFor = v.duration("stallFor", Duration.ZERO);
       ExchangeSimulator.Config config = new ExchangeSimulator.Config(
-          pairs, rate, v.flag("futures"), v.duration("pingInterval", Duration.ofSeconds(1)),
+          pairs, rate, !v.flag("steady"), v.flag("futures"), v.duration("pingInterval", Duration.ofSeconds(1)),
           Long.parseLong(v.get("seed")), false);
       if (!replay.isEmpty() && !Files.isReadable(Path.of(replay))) {
         throw new BadOption("--replay: cannot read " + Path.of(replay).toAbsolutePath());
@@ -71,7 +73,7 @@ public final class SimulatorMain {
         sim.replay(Path.of(replay), v.flag("loop"));
       }
       System.out.println("exchange simulator listening on " + sim.endpoint() + " (pairs " + String.join(",", pairs)
-          + ", " + rate + " ticks/min per pair" + (replay.isEmpty() ? "" : ", replaying " + replay)
+          + ", " + (v.flag("steady") ? "" : "bursty, on average ") + rate + " ticks/min per pair" + (replay.isEmpty() ? "" : ", replaying " + replay)
           + "); ingester: --endpoint " + sim.endpoint());
     } catch (BadOption | NumberFormatException e) {
       System.err.println("simulator: " + e.getMessage() + "; run with --help to list options");

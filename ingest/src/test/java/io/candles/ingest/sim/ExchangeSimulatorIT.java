@@ -163,6 +163,32 @@ public class ExchangeSimulatorIT {
     }
   }
 
+  /**
+   * Bursty rates at a mean of at least 25,000 ticks/min for every pair: the pairs differ, and the
+   * simulator keeps up with its schedule (each tick carries the time it was due), so over time it
+   * sends what BurstyArrivalsTest shows the schedule to average.
+   */
+  @Test
+  public void burstyRatesKeepUpAtMoreThan25000TicksPerMinutePerPair() throws Exception {
+    // Weights 2 : 1.2, normalized to mean 1: ETHUSDT gets 0.75 x 40,000 = 30,000 a minute.
+    sim = ExchangeSimulator.start("127.0.0.1", 0,
+        ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT"), 40_000).burstyRates().futuresFormat());
+    client = TestClient.open(uri("/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker"));
+    Thread.sleep(3_000);
+    Map<String, Integer> perStream = new HashMap<>();
+    long newest = 0;
+    for (String m : client.messages) {
+      JsonObject o = JsonObject.parse(m);
+      perStream.merge(o.text("stream"), 1, Integer::sum);
+      newest = Math.max(newest, Long.parseLong(o.object(o.indexOf("data")).text("E")));
+    }
+    long lag = System.currentTimeMillis() - newest;
+    assertThat("behind its schedule by " + lag + " ms", lag < 500, is(true));
+    assertThat(perStream.getOrDefault("btcusdt@bookTicker", 0), greaterThan(0));
+    assertThat(perStream.getOrDefault("ethusdt@bookTicker", 0), greaterThan(0));
+    assertThat(perStream.get("btcusdt@bookTicker"), not(is(perStream.get("ethusdt@bookTicker"))));
+  }
+
   @Test
   public void futuresFormCarriesEventAndTransactionTime() throws Exception {
     sim = ExchangeSimulator.start("127.0.0.1", 0,
