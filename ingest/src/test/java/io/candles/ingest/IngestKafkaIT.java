@@ -11,6 +11,10 @@ import io.candles.devservices.KafkaBroker;
 import io.candles.ingest.exchange.binance.BinanceAdapter;
 import io.candles.ingest.http.ControlServer;
 import io.candles.ingest.json.JsonObject;
+import io.candles.ingest.kafka.KafkaPublisher;
+import io.candles.ingest.kafka.OutRecord;
+import io.candles.ingest.kafka.ProducerSettings;
+import io.candles.ingest.quality.DeadLetters;
 import io.candles.ingest.sim.ExchangeSimulator;
 import io.candles.ingest.testing.Await;
 import io.candles.ingest.testing.Brokers;
@@ -24,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.After;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -255,6 +260,50 @@ public class IngestKafkaIT {
     assertThat(rejects.text("crossed_book"), is("1"));
     // The flow went on.
     pauseAndAwaitAllAcked();
+  }
+
+  @Test
+  public void aFrameTooLargeForKafkaIsDeadLetteredTruncatedAndTheFlowGoesOn() throws Exception {
+    start(600);
+    Await.until("connected", 20_000, () -> sim.openConnections() == 1 && sim.sentCount() > 3);
+    String huge = "{\"not json\":" + "9".repeat(1_500_000);
+    sim.sendToAll(huge);
+    List<ConsumerRecord<String, String>> dead =
+        KafkaTopics.readAll(broker.bootstrapServers(), dlq, 1, Duration.ofSeconds(30));
+    assertThat(dead.size(), is(1));
+    JsonObject dl = JsonObject.parseUnchecked(dead.get(0).value());
+    assertThat(dl.text("reason"), is("invalid_json"));
+    assertThat(dl.text("raw"), is(huge.substring(0, DeadLetters.MAX_RAW_CHARS)));
+    assertThat(dl.text("raw_truncated"), is("true"));
+    assertThat(dl.text("raw_length"), is(Integer.toString(huge.length())));
+    // The flow went on behind it.
+    pauseAndAwaitAllAcked();
+    assertThat(ingester.publisherStats().deadLettersAcked(), is(1L));
+    assertThat(ingester.publisherStats().deadLettersFailed(), is(0L));
+  }
+
+  @Test
+  public void aRecordKafkaRefusesForGoodIsCountedAndDoesNotHoldUpTheOnesBehindIt() throws Exception {
+    topic = "ticks-" + name.getMethodName();
+    dlq = topic + "-dlq";
+    KafkaTopics.create(broker.bootstrapServers(), topic, dlq);
+    KafkaPublisher publisher = new KafkaPublisher(
+        new KafkaProducer<>(ProducerSettings.of(broker.bootstrapServers(), "it", Map.of())), topic, dlq, 10);
+    try {
+      // Over the producer's max.request.size (1 MB): refused at once with RecordTooLargeException.
+      publisher.put(OutRecord.tick("BTCUSDT", "{\"big\":\"" + "9".repeat(2_000_000) + "\"}", 1_700_000_000_000L));
+      publisher.put(OutRecord.tick("BTCUSDT", "{\"small\":1}", 1_700_000_000_001L));
+      assertThat(publisher.awaitDelivered(Duration.ofSeconds(30)), is(true));
+      assertThat(publisher.stats().ticksFailed(), is(1L));
+      assertThat(publisher.stats().ticksAcked(), is(1L));
+      assertThat(publisher.stats().sendRetries(), is(0L));
+      List<ConsumerRecord<String, String>> records =
+          KafkaTopics.readAll(broker.bootstrapServers(), topic, 1, Duration.ofSeconds(30));
+      assertThat(records.size(), is(1));
+      assertThat(records.get(0).value(), is("{\"small\":1}"));
+    } finally {
+      publisher.close(Duration.ofSeconds(10));
+    }
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.candles.ingest.quality;
 
-import io.candles.contract.DeadLetter;
 import io.candles.contract.IngestRejectReason;
 import io.candles.contract.Prices;
 import io.candles.contract.Tick;
@@ -239,7 +238,7 @@ public final class TickProcessor implements FrameListener {
           + " /metrics and written to the dead-letter topic, not logged", connection, code, detail);
     }
     String source = stream != null ? stream : connection;
-    put(OutRecord.deadLetter(pair, DeadLetter.toJson(code, detail, source, raw), now));
+    put(OutRecord.deadLetter(pair, DeadLetters.value(code, detail, source, raw), now));
   }
 
   private boolean put(OutRecord r) {

@@ -315,4 +315,31 @@ public class RejectionRulesTest {
     processor.onFrame(frame(1, "BTCUSDT", "1.0", "1.1"), 1, false);
     assertThat(out.size(), is(1));
   }
+
+  @Test
+  public void aHugeFrameIsDeadLetteredWithItsRawPayloadCappedAndMarked() {
+    String huge = "x".repeat(1_500_000);
+    processor.onFrame(huge, 1, false);
+    assertThat(out.size(), is(1));
+    OutRecord r = out.get(0);
+    assertThat(r.deadLetter(), is(true));
+    assertThat("fits the producer's 1 MB default", r.value().length() < 70_000, is(true));
+    JsonObject dl = JsonObject.parseUnchecked(r.value());
+    assertThat(dl.text("reason"), is(RejectReason.INVALID_JSON.code()));
+    assertThat(dl.text("raw"), is(huge.substring(0, DeadLetters.MAX_RAW_CHARS)));
+    assertThat(dl.text("raw_truncated"), is("true"));
+    assertThat(dl.text("raw_length"), is("1500000"));
+    assertThat(dl.text("detail"), containsString("raw payload truncated to its first 65536 of 1500000 characters"));
+  }
+
+  @Test
+  public void aPayloadAtTheCapIsKeptWholeAndACutNeverSplitsASurrogatePair() {
+    String atCap = "y".repeat(DeadLetters.MAX_RAW_CHARS);
+    assertThat(JsonObject.parseUnchecked(DeadLetters.value("r", "d", "s", atCap)).indexOf("raw_truncated"), is(-1));
+    String emoji = "\uD83D\uDE00";
+    String split = "y".repeat(DeadLetters.MAX_RAW_CHARS - 1) + emoji;
+    JsonObject dl = JsonObject.parseUnchecked(DeadLetters.value("r", "d", "s", split));
+    assertThat(dl.text("raw"), is("y".repeat(DeadLetters.MAX_RAW_CHARS - 1)));
+    assertThat(dl.text("raw_length"), is(Integer.toString(DeadLetters.MAX_RAW_CHARS + 1)));
+  }
 }
