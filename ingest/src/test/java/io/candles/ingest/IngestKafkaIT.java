@@ -21,14 +21,21 @@ import io.candles.ingest.testing.Brokers;
 import io.candles.ingest.testing.Delivered;
 import io.candles.ingest.testing.Http;
 import io.candles.ingest.testing.KafkaTopics;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.java_websocket.WebSocket;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ServerHandshake;
 import org.junit.After;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -221,6 +228,49 @@ public class IngestKafkaIT {
     long acked = ingester.publisherStats().ticksAcked();
     Await.until("ticks after the reconnect", 20_000, () -> ingester.publisherStats().ticksAcked() > acked + 100);
     assertNoDeadLetters();
+  }
+
+  @Test
+  public void theIngesterAnswersTheExchangesPingsAndIsNeverDroppedForSilence() throws Exception {
+    // The simulator pings every second and drops a client with no pong for 1.5 s, as Binance does
+    // (with 20 s and 60 s). Only pongs count: the ticks and the ingester's own pings do not.
+    start(ExchangeSimulator.Config.of(PAIRS, 1_200).recording().withPingInterval(Duration.ofSeconds(1)),
+        BinanceAdapter.spot().named("simulator"));
+    Await.until("ticks flowing", 20_000, () -> ingester.publisherStats().ticksAcked() > 20);
+    // A client that does not answer, alongside: the simulator's check is on in this very run.
+    AtomicInteger unansweredPings = new AtomicInteger();
+    WebSocketClient mute = new WebSocketClient(URI.create(sim.endpoint() + "/ws/btcusdt@bookTicker")) {
+      @Override
+      public void onWebsocketPing(WebSocket conn, Framedata f) {
+        unansweredPings.incrementAndGet(); // and no pong
+      }
+
+      @Override
+      public void onOpen(ServerHandshake h) {}
+
+      @Override
+      public void onMessage(String message) {}
+
+      @Override
+      public void onClose(int code, String reason, boolean remote) {}
+
+      @Override
+      public void onError(Exception ex) {}
+    };
+    mute.setConnectionLostTimeout(0);
+    assertThat(mute.connectBlocking(5, TimeUnit.SECONDS), is(true));
+    Thread.sleep(6_000); // six ping intervals, four times the time a silent client is given
+    assertThat("the simulator did ping", unansweredPings.get(), greaterThanOrEqualTo(1));
+    Await.until("the mute client dropped", 10_000, mute::isClosed);
+    assertThat(sim.connectionsOpened(), is(2L)); // the ingester's, once, and the mute client's
+    var c = ingester.snapshot().connections().get(0);
+    assertThat(c.state().label(), is("open"));
+    assertThat(c.gaps(), is(0L));
+    assertThat(c.reconnects(), is(0L));
+    pauseAndAwaitAllAcked();
+    List<ConsumerRecord<String, String>> records =
+        KafkaTopics.readAll(broker.bootstrapServers(), topic, sim.sentCount(), Duration.ofSeconds(30));
+    Delivered.assertExactlyOnceInOrder(records, sim, PAIRS, "simulator");
   }
 
   @Test
