@@ -333,6 +333,28 @@ public class IngestKafkaIT {
   }
 
   @Test
+  public void binaryFramesReachTheDeadLetterTopicAndAreCounted() throws Exception {
+    start(600);
+    Await.until("connected", 20_000, () -> sim.openConnections() == 1 && sim.sentCount() > 3);
+    // The simulator speaks text like Binance; its server's own API sends the binary frame.
+    for (WebSocket c : sim.getConnections()) {
+      c.send(new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00});
+    }
+    List<ConsumerRecord<String, String>> dead =
+        KafkaTopics.readAll(broker.bootstrapServers(), dlq, 1, Duration.ofSeconds(30));
+    assertThat(dead.size(), is(1));
+    JsonObject dl = JsonObject.parseUnchecked(dead.get(0).value());
+    assertThat(dl.text("reason"), is("binary_frame"));
+    assertThat(dl.text("raw"), is("H4sIAA=="));
+    assertThat(dl.text("raw_encoding"), is("base64"));
+    assertThat(dl.text("source"), is("simulator-0"));
+    JsonObject rejects = status().object(status().indexOf("rejects"));
+    assertThat(rejects.text("binary_frame"), is("1"));
+    assertThat(Http.get(http.port(), "/metrics").body(), containsString("binary_frame"));
+    pauseAndAwaitAllAcked(); // the flow went on
+  }
+
+  @Test
   public void aRecordKafkaRefusesForGoodIsCountedAndDoesNotHoldUpTheOnesBehindIt() throws Exception {
     topic = "ticks-" + name.getMethodName();
     dlq = topic + "-dlq";

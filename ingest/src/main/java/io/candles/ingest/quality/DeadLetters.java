@@ -1,6 +1,8 @@
 package io.candles.ingest.quality;
 
 import io.candles.contract.DeadLetter;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 
 /**
  * The dead-letter value for a rejected exchange message, with the raw payload capped.
@@ -29,5 +31,25 @@ public final class DeadLetters {
     String json = DeadLetter.toJson(reasonCode, detail + " (raw payload truncated to its first " + cut + " of "
         + raw.length() + " characters)", source, raw.substring(0, cut));
     return json.substring(0, json.length() - 1) + ",\"raw_truncated\":true,\"raw_length\":" + raw.length() + "}";
+  }
+
+  /** The most bytes of a binary frame kept: their base64 is exactly {@link #MAX_RAW_CHARS} characters. */
+  public static final int MAX_BINARY_BYTES = MAX_RAW_CHARS / 4 * 3;
+
+  /**
+   * The dead-letter value for a binary frame: {@code raw} is the base64 of its bytes (the first
+   * {@link #MAX_BINARY_BYTES} of them, marked truncated, if it is longer), with
+   * {@code "raw_encoding":"base64"}.
+   */
+  public static String binary(String reasonCode, String detail, String source, ByteBuffer bytes) {
+    int length = bytes.remaining();
+    boolean truncated = length > MAX_BINARY_BYTES;
+    byte[] kept = new byte[Math.min(length, MAX_BINARY_BYTES)];
+    bytes.duplicate().get(kept);
+    String json = DeadLetter.toJson(reasonCode, detail + "; raw is the base64 of "
+        + (truncated ? "its first " + kept.length + " of " + length + " bytes" : "its " + length + " bytes"),
+        source, Base64.getEncoder().encodeToString(kept));
+    return json.substring(0, json.length() - 1) + ",\"raw_encoding\":\"base64\""
+        + (truncated ? ",\"raw_truncated\":true,\"raw_length\":" + length : "") + "}";
   }
 }

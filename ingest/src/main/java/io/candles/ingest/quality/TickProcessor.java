@@ -12,6 +12,7 @@ import io.candles.ingest.kafka.RecordSink;
 import io.candles.ingest.metrics.PairMetrics;
 import io.candles.ingest.metrics.RejectCounters;
 import io.candles.ingest.transport.FrameListener;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * never span connections, so instances do not contend.
  */
 public final class TickProcessor implements FrameListener {
+  /**
+   * The reject reason of a binary frame. Ingester-only, like {@code IngestRejectReason}'s; kept here
+   * until the contract module lists it.
+   */
+  public static final String BINARY_FRAME = "binary_frame";
   private static final Logger log = LoggerFactory.getLogger(TickProcessor.class);
 
   private final String connection;
@@ -117,6 +123,33 @@ public final class TickProcessor implements FrameListener {
         return;
       }
       process(text, session, overlapping);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A binary frame: the exchanges here send text only, so it cannot be a quote. Dead-lettered with
+   * reason {@value #BINARY_FRAME} (its bytes in base64) and counted, like any other reject.
+   */
+  @Override
+  public void onBinaryFrame(ByteBuffer bytes, long session) {
+    lock.lock();
+    try {
+      if (!accepting) {
+        refusedWhileStopped.increment();
+        return;
+      }
+      if (session < oldestLiveSession) {
+        lateFrames.increment();
+        return;
+      }
+      long now = wallClock.getAsLong();
+      String detail = "a binary WebSocket frame of " + bytes.remaining() + " bytes; " + adapter.name()
+          + " sends text frames only";
+      unattributed.increment(BINARY_FRAME);
+      logOnce(BINARY_FRAME, detail);
+      put(OutRecord.deadLetter(null, DeadLetters.binary(BINARY_FRAME, detail, connection, bytes), now));
     } finally {
       lock.unlock();
     }
@@ -233,12 +266,16 @@ public final class TickProcessor implements FrameListener {
     } else {
       unattributed.increment(code);
     }
+    logOnce(code, detail);
+    String source = stream != null ? stream : connection;
+    put(OutRecord.deadLetter(pair, DeadLetters.value(code, detail, source, raw), now));
+  }
+
+  private void logOnce(String code, String detail) {
     if (loggedReasons.add(code)) {
       log.warn("{}: rejected a message ({}): {}; later ones of this kind are counted in /status and"
           + " /metrics and written to the dead-letter topic, not logged", connection, code, detail);
     }
-    String source = stream != null ? stream : connection;
-    put(OutRecord.deadLetter(pair, DeadLetters.value(code, detail, source, raw), now));
   }
 
   private boolean put(OutRecord r) {

@@ -269,6 +269,23 @@ public final class ReconnectingWebSocket {
     listener.onFrame(text, s.id, overlapping);
   }
 
+  /**
+   * Socket reader thread of {@code s}: one binary frame. It shows the session is alive; it is not
+   * exchange data (no gap closes, no rollover promotes on it), but it goes to the listener, which
+   * counts and reports it, rather than vanishing.
+   */
+  private void receivedBinary(Session s, ByteBuffer bytes) {
+    long now = clock.getAsLong();
+    s.lastInboundAt = now;
+    lastInboundAt = now;
+    Session cur = current;
+    if (!running || (s != cur && s != successor && s != retiring)) {
+      staleFrames.increment();
+      return;
+    }
+    listener.onBinaryFrame(bytes, s.id);
+  }
+
   private void closeGap(long now) {
     long length;
     long count;
@@ -475,8 +492,7 @@ public final class ReconnectingWebSocket {
 
     @Override
     public void onMessage(ByteBuffer bytes) {
-      // Binance sends text only; binary frames still show the connection is alive.
-      lastInboundAt = clock.getAsLong();
+      receivedBinary(this, bytes);
     }
 
     @Override

@@ -17,7 +17,9 @@ import io.candles.ingest.kafka.OutRecord;
 import io.candles.ingest.metrics.PairMetrics;
 import io.candles.ingest.metrics.RejectCounters;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.Before;
@@ -341,5 +343,36 @@ public class RejectionRulesTest {
     JsonObject dl = JsonObject.parseUnchecked(DeadLetters.value("r", "d", "s", split));
     assertThat(dl.text("raw"), is("y".repeat(DeadLetters.MAX_RAW_CHARS - 1)));
     assertThat(dl.text("raw_length"), is(Integer.toString(DeadLetters.MAX_RAW_CHARS + 1)));
+  }
+
+  @Test
+  public void aBinaryFrameIsDeadLetteredInBase64AndCounted() {
+    processor.onBinaryFrame(ByteBuffer.wrap(new byte[] {1, 2, 3, (byte) 0xff}), 1);
+    assertThat(out.size(), is(1));
+    OutRecord r = out.get(0);
+    assertThat(r.deadLetter(), is(true));
+    assertThat(r.key(), nullValue());
+    JsonObject dl = JsonObject.parseUnchecked(r.value());
+    assertThat(dl.text("reason"), is("binary_frame"));
+    assertThat(dl.text("raw"), is("AQID/w=="));
+    assertThat(dl.text("raw_encoding"), is("base64"));
+    assertThat(dl.indexOf("raw_truncated"), is(-1));
+    assertThat(dl.text("detail"), is("a binary WebSocket frame of 4 bytes; binance sends text frames only;"
+        + " raw is the base64 of its 4 bytes"));
+    assertThat(dl.text("source"), is("binance-0"));
+    assertThat(unattributed.snapshot(), is(Map.of("binary_frame", 1L)));
+  }
+
+  @Test
+  public void aLargeBinaryFrameKeepsTheBase64OfItsFirstBytesMarkedTruncated() {
+    byte[] big = new byte[2_000_000];
+    big[0] = 7;
+    processor.onBinaryFrame(ByteBuffer.wrap(big), 1);
+    JsonObject dl = JsonObject.parseUnchecked(out.get(0).value());
+    assertThat(dl.text("raw").length(), is(DeadLetters.MAX_RAW_CHARS));
+    assertThat(Base64.getDecoder().decode(dl.text("raw")).length, is(DeadLetters.MAX_BINARY_BYTES));
+    assertThat(dl.text("raw_truncated"), is("true"));
+    assertThat(dl.text("raw_length"), is("2000000"));
+    assertThat(dl.text("detail"), containsString("raw is the base64 of its first 49152 of 2000000 bytes"));
   }
 }
