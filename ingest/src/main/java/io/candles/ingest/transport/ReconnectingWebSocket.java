@@ -143,11 +143,21 @@ public final class ReconnectingWebSocket {
    */
   public void stop() {
     List<Session> toClose = new ArrayList<>(3);
+    long openGap = -1;
+    long gapCount = 0;
     synchronized (lock) {
       if (!running) {
         return;
       }
       running = false;
+      if (gapOpen && gapStartedAt >= 0) {
+        // Stopped while no data was flowing: the gap ends here, unfilled, and still counts.
+        openGap = clock.getAsLong() - gapStartedAt;
+        gaps++;
+        gapMillisTotal += openGap;
+        lastGapMillis = openGap;
+        gapCount = gaps;
+      }
       cancel(pendingConnect);
       cancel(watchdog);
       pendingConnect = null;
@@ -169,6 +179,10 @@ public final class ReconnectingWebSocket {
     }
     for (Session s : toClose) {
       s.closeGracefully("ingester stopping");
+    }
+    if (openGap >= 0) {
+      log.warn("{}: stopped during a gap: no data for the last {} ms before the stop (gap #{})", name, openGap,
+          gapCount);
     }
     log.info("{}: stopped", name);
   }
