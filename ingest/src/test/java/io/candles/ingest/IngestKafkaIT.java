@@ -15,7 +15,9 @@ import io.candles.ingest.kafka.KafkaPublisher;
 import io.candles.ingest.kafka.OutRecord;
 import io.candles.ingest.kafka.ProducerSettings;
 import io.candles.ingest.quality.DeadLetters;
+import io.candles.contract.TickJson;
 import io.candles.ingest.sim.ExchangeSimulator;
+import io.candles.ingest.sim.SimQuote;
 import io.candles.ingest.testing.Await;
 import io.candles.ingest.testing.Brokers;
 import io.candles.ingest.testing.Delivered;
@@ -271,6 +273,53 @@ public class IngestKafkaIT {
     List<ConsumerRecord<String, String>> records =
         KafkaTopics.readAll(broker.bootstrapServers(), topic, sim.sentCount(), Duration.ofSeconds(30));
     Delivered.assertExactlyOnceInOrder(records, sim, PAIRS, "simulator");
+  }
+
+  @Test
+  public void anExchangeRestartedWithItsSequenceRestartedIsRejectedUntilEvidentThenTaken() throws Exception {
+    start(3_000);
+    Await.until("ticks flowing", 20_000, () -> sim.sentQuotes("ETHUSDT").size() > 200);
+    sim.pause();
+    Await.until("every sent tick acknowledged", 20_000,
+        () -> ingester.publisherStats().ticksAcked() == sim.sentCount());
+    ExchangeSimulator first = sim;
+    int port = first.getPort();
+    first.close();
+    // The same simulator again, same seed: the same update ids from the start (it generates while
+    // no one is connected too), well below those taken.
+    sim = ExchangeSimulator.start("127.0.0.1", port, ExchangeSimulator.Config.of(PAIRS, 3_000).recording());
+    Await.until("the restarted sequence taken for every pair", 30_000,
+        () -> ingester.snapshot().pairs().stream().allMatch(p -> p.ticks() > first.sentQuotes(p.pair()).size() + 20),
+        () -> ingester.snapshot().pairs().toString());
+    sim.pause();
+    Thread.sleep(200);
+    int n = 20; // TickProcessor.SEQUENCE_RESTART_AFTER
+    Await.until("every tick acknowledged", 20_000, () -> ingester.publisherStats().ticksAcked()
+        == first.sentCount() + sim.sentCount() - (long) (n - 1) * PAIRS.size());
+    List<ConsumerRecord<String, String>> records = KafkaTopics.readAll(broker.bootstrapServers(), topic,
+        ingester.publisherStats().ticksAcked(), Duration.ofSeconds(30));
+    for (String pair : PAIRS) {
+      List<Long> expected = new ArrayList<>();
+      first.sentQuotes(pair).forEach(q -> expected.add(q.updateId()));
+      List<SimQuote> again = sim.sentQuotes(pair);
+      assertThat("the restart went back", again.get(n - 1).updateId() < expected.get(expected.size() - 1), is(true));
+      again.subList(n - 1, again.size()).forEach(q -> expected.add(q.updateId()));
+      List<Long> got = new ArrayList<>();
+      for (ConsumerRecord<String, String> r : records) {
+        if (r.key().equals(pair)) {
+          got.add(TickJson.parse(r.value()).updateId());
+        }
+      }
+      assertThat(pair, got, is(expected));
+    }
+    List<ConsumerRecord<String, String>> dead = KafkaTopics.readAll(broker.bootstrapServers(), dlq,
+        (long) (n - 1) * PAIRS.size(), Duration.ofSeconds(30));
+    assertThat(dead.size(), is((n - 1) * PAIRS.size()));
+    for (ConsumerRecord<String, String> r : dead) {
+      assertThat(JsonObject.parseUnchecked(r.value()).text("reason"), is("backwards_update_id"));
+    }
+    assertThat(ingester.snapshot().sequenceRestarts(), is((long) PAIRS.size()));
+    assertThat(ingester.snapshot().connections().get(0).gaps(), is(1L));
   }
 
   @Test
