@@ -92,7 +92,9 @@ public class IngestThroughputIT {
     long pausedAt = System.nanoTime();
     // Kept up: what was sent is acknowledged within seconds of the flow stopping. A backlog that
     // had grown through the run would take as long to drain as it took to build.
-    Await.until("every sent tick acknowledged soon after the flow stopped", 10_000,
+    // 15 s is generous: 0.0 s when the machine is otherwise idle, 2.4 s seen with 2 cores shared
+    // with Flink jobs and other test runs.
+    Await.until("every sent tick acknowledged soon after the flow stopped", 15_000,
         () -> ingester.publisherStats().ticksAcked() == sim.sentCount(),
         () -> "sent " + sim.sentCount() + ", " + ingester.publisherStats());
     double drainSeconds = (System.nanoTime() - pausedAt) / 1e9;
@@ -101,8 +103,10 @@ public class IngestThroughputIT {
         + " of %d; acknowledged %.2f s after the flow stopped; reader waits %d%n",
         sent, seconds, sent / seconds, PAIR_COUNT, maxDepth, s.queueCapacity(), drainSeconds, s.queueFullWaits());
 
-    assertThat("the simulator ran at the asked rate", sent / seconds > 0.9 * PAIR_COUNT * TICKS_PER_MINUTE / 60.0,
-        is(true));
+    // The load was really offered (a CPU-starved simulator falls behind its schedule; then this run
+    // would prove nothing about the ingester).
+    assertThat("the simulator offered the load (" + Math.round(sent / seconds) + "/s)",
+        sent / seconds > 0.8 * PAIR_COUNT * TICKS_PER_MINUTE / 60.0, is(true));
     assertThat("the socket reader never waited for room in the buffer", s.queueFullWaits(), is(0L));
     assertThat(s.ticksFailed(), is(0L));
     assertThat(s.sendRetries(), is(0L));
