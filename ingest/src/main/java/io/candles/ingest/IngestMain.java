@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,19 @@ public final class IngestMain {
         endpoint = options.endpoint() != null ? options.endpoint() : adapter.defaultEndpoint();
     }
 
-    Ingester ingester = Ingester.create(options, adapter, endpoint);
+    Ingester ingester;
+    try {
+      ingester = Ingester.create(options, adapter, endpoint);
+    } catch (KafkaException e) {
+      // Settings the option check let through but the producer refuses (a combination, a class
+      // that does not load): the producer's own words, on one line.
+      http.close();
+      closeQuietly(simulator);
+      String why = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s*\\R\\s*", " ");
+      fail(2, "the Kafka producer refuses its settings (--producer and the ingester's own): " + why
+          + "; fix or drop the --producer setting it names");
+      return;
+    }
     http.serve(ingester);
     ingester.start();
     log.info("REST on http://{}:{} (POST /start, POST /stop{}; GET /status, /health, /metrics)",

@@ -3,6 +3,7 @@ package io.candles.ingest;
 import io.candles.ingest.cli.CommandLine;
 import io.candles.ingest.cli.CommandLine.BadOption;
 import io.candles.ingest.cli.CommandLine.Option;
+import io.candles.ingest.kafka.ProducerSettings;
 import io.candles.ingest.quality.PriceJumpRule;
 import io.candles.ingest.transport.TransportSettings;
 import java.net.URI;
@@ -135,8 +136,18 @@ public record IngestOptions(
         v.integer("queueCapacity", 1, 50_000_000), jumps, transport,
         v.integer("maxStreamsPerConnection", 0, 100_000),
         v.duration("shutdownTimeout", Duration.ZERO), v.duration("brokerTimeout", Duration.ofMillis(100)),
-        v.flag("createTopics"), Map.copyOf(v.keyValues("producer")),
+        v.flag("createTopics"), producerOverrides(v),
         v.integer("simRate", 1, 6_000_000), v.integer("simPort", 0, 65535));
+  }
+
+  private static Map<String, String> producerOverrides(CommandLine.Values v) throws BadOption {
+    Map<String, String> overrides = v.keyValues("producer");
+    try {
+      ProducerSettings.check(overrides);
+    } catch (IllegalArgumentException e) {
+      throw new BadOption("--producer " + e.getMessage());
+    }
+    return Map.copyOf(overrides);
   }
 
   private static String nonEmpty(CommandLine.Values v, String name) throws BadOption {

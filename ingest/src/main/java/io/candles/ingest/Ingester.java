@@ -211,17 +211,19 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
     long refused = 0;
     long late = 0;
     long lost = 0;
+    long restarts = 0;
     for (TickProcessor p : processors) {
       exchangeErrors += p.exchangeErrors();
       control += p.controlMessages();
       refused += p.refusedWhileStopped();
       late += p.lateFrames();
       lost += p.lostInterrupted();
+      restarts += p.sequenceRestarts();
     }
     return new IngestSnapshot(
         state(), adapter.name(), ReconnectingWebSocket.monotonicMillis() - createdAt, options.bootstrapServers(),
         options.topic(), options.dlqTopic(), cs, pairs, unattributed.snapshot(), publisher.stats(),
-        exchangeErrors, control, refused, late, lost);
+        exchangeErrors, control, refused, late, lost, restarts);
   }
 
   @Override

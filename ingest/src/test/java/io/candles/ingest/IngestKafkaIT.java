@@ -11,19 +11,33 @@ import io.candles.devservices.KafkaBroker;
 import io.candles.ingest.exchange.binance.BinanceAdapter;
 import io.candles.ingest.http.ControlServer;
 import io.candles.ingest.json.JsonObject;
+import io.candles.ingest.kafka.KafkaPublisher;
+import io.candles.ingest.kafka.OutRecord;
+import io.candles.ingest.kafka.ProducerSettings;
+import io.candles.ingest.quality.DeadLetters;
+import io.candles.contract.TickJson;
 import io.candles.ingest.sim.ExchangeSimulator;
+import io.candles.ingest.sim.SimQuote;
 import io.candles.ingest.testing.Await;
 import io.candles.ingest.testing.Brokers;
 import io.candles.ingest.testing.Delivered;
 import io.candles.ingest.testing.Http;
 import io.candles.ingest.testing.KafkaTopics;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.java_websocket.WebSocket;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ServerHandshake;
 import org.junit.After;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -219,6 +233,96 @@ public class IngestKafkaIT {
   }
 
   @Test
+  public void theIngesterAnswersTheExchangesPingsAndIsNeverDroppedForSilence() throws Exception {
+    // The simulator pings every second and drops a client with no pong for 1.5 s, as Binance does
+    // (with 20 s and 60 s). Only pongs count: the ticks and the ingester's own pings do not.
+    start(ExchangeSimulator.Config.of(PAIRS, 1_200).recording().withPingInterval(Duration.ofSeconds(1)),
+        BinanceAdapter.spot().named("simulator"));
+    Await.until("ticks flowing", 20_000, () -> ingester.publisherStats().ticksAcked() > 20);
+    // A client that does not answer, alongside: the simulator's check is on in this very run.
+    AtomicInteger unansweredPings = new AtomicInteger();
+    WebSocketClient mute = new WebSocketClient(URI.create(sim.endpoint() + "/ws/btcusdt@bookTicker")) {
+      @Override
+      public void onWebsocketPing(WebSocket conn, Framedata f) {
+        unansweredPings.incrementAndGet(); // and no pong
+      }
+
+      @Override
+      public void onOpen(ServerHandshake h) {}
+
+      @Override
+      public void onMessage(String message) {}
+
+      @Override
+      public void onClose(int code, String reason, boolean remote) {}
+
+      @Override
+      public void onError(Exception ex) {}
+    };
+    mute.setConnectionLostTimeout(0);
+    assertThat(mute.connectBlocking(5, TimeUnit.SECONDS), is(true));
+    Thread.sleep(6_000); // six ping intervals, four times the time a silent client is given
+    assertThat("the simulator did ping", unansweredPings.get(), greaterThanOrEqualTo(1));
+    Await.until("the mute client dropped", 10_000, mute::isClosed);
+    assertThat(sim.connectionsOpened(), is(2L)); // the ingester's, once, and the mute client's
+    var c = ingester.snapshot().connections().get(0);
+    assertThat(c.state().label(), is("open"));
+    assertThat(c.gaps(), is(0L));
+    assertThat(c.reconnects(), is(0L));
+    pauseAndAwaitAllAcked();
+    List<ConsumerRecord<String, String>> records =
+        KafkaTopics.readAll(broker.bootstrapServers(), topic, sim.sentCount(), Duration.ofSeconds(30));
+    Delivered.assertExactlyOnceInOrder(records, sim, PAIRS, "simulator");
+  }
+
+  @Test
+  public void anExchangeRestartedWithItsSequenceRestartedIsRejectedUntilEvidentThenTaken() throws Exception {
+    start(3_000);
+    Await.until("ticks flowing", 20_000, () -> sim.sentQuotes("ETHUSDT").size() > 200);
+    sim.pause();
+    Await.until("every sent tick acknowledged", 20_000,
+        () -> ingester.publisherStats().ticksAcked() == sim.sentCount());
+    ExchangeSimulator first = sim;
+    int port = first.getPort();
+    first.close();
+    // The same simulator again, same seed: the same update ids from the start (it generates while
+    // no one is connected too), well below those taken.
+    sim = ExchangeSimulator.start("127.0.0.1", port, ExchangeSimulator.Config.of(PAIRS, 3_000).recording());
+    Await.until("the restarted sequence taken for every pair", 30_000,
+        () -> ingester.snapshot().pairs().stream().allMatch(p -> p.ticks() > first.sentQuotes(p.pair()).size() + 20),
+        () -> ingester.snapshot().pairs().toString());
+    sim.pause();
+    Thread.sleep(200);
+    int n = 20; // TickProcessor.SEQUENCE_RESTART_AFTER
+    Await.until("every tick acknowledged", 20_000, () -> ingester.publisherStats().ticksAcked()
+        == first.sentCount() + sim.sentCount() - (long) (n - 1) * PAIRS.size());
+    List<ConsumerRecord<String, String>> records = KafkaTopics.readAll(broker.bootstrapServers(), topic,
+        ingester.publisherStats().ticksAcked(), Duration.ofSeconds(30));
+    for (String pair : PAIRS) {
+      List<Long> expected = new ArrayList<>();
+      first.sentQuotes(pair).forEach(q -> expected.add(q.updateId()));
+      List<SimQuote> again = sim.sentQuotes(pair);
+      assertThat("the restart went back", again.get(n - 1).updateId() < expected.get(expected.size() - 1), is(true));
+      again.subList(n - 1, again.size()).forEach(q -> expected.add(q.updateId()));
+      List<Long> got = new ArrayList<>();
+      for (ConsumerRecord<String, String> r : records) {
+        if (r.key().equals(pair)) {
+          got.add(TickJson.parse(r.value()).updateId());
+        }
+      }
+      assertThat(pair, got, is(expected));
+    }
+    List<ConsumerRecord<String, String>> dead = KafkaTopics.readAll(broker.bootstrapServers(), dlq,
+        (long) (n - 1) * PAIRS.size(), Duration.ofSeconds(30));
+    assertThat(dead.size(), is((n - 1) * PAIRS.size()));
+    for (ConsumerRecord<String, String> r : dead) {
+      assertThat(JsonObject.parseUnchecked(r.value()).text("reason"), is("backwards_update_id"));
+    }
+    assertThat(ingester.snapshot().sequenceRestarts(), is((long) PAIRS.size()));
+    assertThat(ingester.snapshot().connections().get(0).gaps(), is(1L));
+  }
+
+  @Test
   public void garbageFramesReachTheDeadLetterTopicWithTheirReason() throws Exception {
     start(600);
     Await.until("connected", 20_000, () -> sim.openConnections() == 1 && sim.sentCount() > 3);
@@ -255,6 +359,72 @@ public class IngestKafkaIT {
     assertThat(rejects.text("crossed_book"), is("1"));
     // The flow went on.
     pauseAndAwaitAllAcked();
+  }
+
+  @Test
+  public void aFrameTooLargeForKafkaIsDeadLetteredTruncatedAndTheFlowGoesOn() throws Exception {
+    start(600);
+    Await.until("connected", 20_000, () -> sim.openConnections() == 1 && sim.sentCount() > 3);
+    String huge = "{\"not json\":" + "9".repeat(1_500_000);
+    sim.sendToAll(huge);
+    List<ConsumerRecord<String, String>> dead =
+        KafkaTopics.readAll(broker.bootstrapServers(), dlq, 1, Duration.ofSeconds(30));
+    assertThat(dead.size(), is(1));
+    JsonObject dl = JsonObject.parseUnchecked(dead.get(0).value());
+    assertThat(dl.text("reason"), is("invalid_json"));
+    assertThat(dl.text("raw"), is(huge.substring(0, DeadLetters.MAX_RAW_CHARS)));
+    assertThat(dl.text("raw_truncated"), is("true"));
+    assertThat(dl.text("raw_length"), is(Integer.toString(huge.length())));
+    // The flow went on behind it.
+    pauseAndAwaitAllAcked();
+    assertThat(ingester.publisherStats().deadLettersAcked(), is(1L));
+    assertThat(ingester.publisherStats().deadLettersFailed(), is(0L));
+  }
+
+  @Test
+  public void binaryFramesReachTheDeadLetterTopicAndAreCounted() throws Exception {
+    start(600);
+    Await.until("connected", 20_000, () -> sim.openConnections() == 1 && sim.sentCount() > 3);
+    // The simulator speaks text like Binance; its server's own API sends the binary frame.
+    for (WebSocket c : sim.getConnections()) {
+      c.send(new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00});
+    }
+    List<ConsumerRecord<String, String>> dead =
+        KafkaTopics.readAll(broker.bootstrapServers(), dlq, 1, Duration.ofSeconds(30));
+    assertThat(dead.size(), is(1));
+    JsonObject dl = JsonObject.parseUnchecked(dead.get(0).value());
+    assertThat(dl.text("reason"), is("binary_frame"));
+    assertThat(dl.text("raw"), is("H4sIAA=="));
+    assertThat(dl.text("raw_encoding"), is("base64"));
+    assertThat(dl.text("source"), is("simulator-0"));
+    JsonObject rejects = status().object(status().indexOf("rejects"));
+    assertThat(rejects.text("binary_frame"), is("1"));
+    assertThat(Http.get(http.port(), "/metrics").body(), containsString("binary_frame"));
+    pauseAndAwaitAllAcked(); // the flow went on
+  }
+
+  @Test
+  public void aRecordKafkaRefusesForGoodIsCountedAndDoesNotHoldUpTheOnesBehindIt() throws Exception {
+    topic = "ticks-" + name.getMethodName();
+    dlq = topic + "-dlq";
+    KafkaTopics.create(broker.bootstrapServers(), topic, dlq);
+    KafkaPublisher publisher = new KafkaPublisher(
+        new KafkaProducer<>(ProducerSettings.of(broker.bootstrapServers(), "it", Map.of())), topic, dlq, 10);
+    try {
+      // Over the producer's max.request.size (1 MB): refused at once with RecordTooLargeException.
+      publisher.put(OutRecord.tick("BTCUSDT", "{\"big\":\"" + "9".repeat(2_000_000) + "\"}", 1_700_000_000_000L));
+      publisher.put(OutRecord.tick("BTCUSDT", "{\"small\":1}", 1_700_000_000_001L));
+      assertThat(publisher.awaitDelivered(Duration.ofSeconds(30)), is(true));
+      assertThat(publisher.stats().ticksFailed(), is(1L));
+      assertThat(publisher.stats().ticksAcked(), is(1L));
+      assertThat(publisher.stats().sendRetries(), is(0L));
+      List<ConsumerRecord<String, String>> records =
+          KafkaTopics.readAll(broker.bootstrapServers(), topic, 1, Duration.ofSeconds(30));
+      assertThat(records.size(), is(1));
+      assertThat(records.get(0).value(), is("{\"small\":1}"));
+    } finally {
+      publisher.close(Duration.ofSeconds(10));
+    }
   }
 
   @Test

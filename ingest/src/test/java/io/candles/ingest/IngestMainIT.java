@@ -106,6 +106,29 @@ public class IngestMainIT {
   }
 
   @Test
+  public void aBadProducerSettingIsOneLineAndExitTwo() throws Exception {
+    Result r = run("--producer", "acks=banana");
+    assertThat(r.exit(), is(2));
+    assertThat(r.stderr(), is(List.of("ingest: --producer acks=banana: Invalid value banana for configuration acks:"
+        + " String must be one of: all, -1, 0, 1; pass a valid value or drop it; run with --help to list options")));
+  }
+
+  @Test
+  public void producerSettingsTheProducerItselfRefusesAreOneLineAndExitTwo() throws Exception {
+    // Each value is valid alone; the producer refuses the combination with idempotence.
+    Result r = run("--exchange", "simulator", "--bootstrapServers", broker().bootstrapServers(), "--httpPort", "0",
+        "--producer", "max.in.flight.requests.per.connection=6");
+    assertThat(r.exit(), is(2));
+    String last = r.stderr().get(r.stderr().size() - 1);
+    assertThat(last, is("ingest: the Kafka producer refuses its settings (--producer and the ingester's own): Must"
+        + " set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.; fix or drop the"
+        + " --producer setting it names"));
+    for (String line : r.stderr()) {
+      assertThat("no stack trace: " + r.stderr(), line.startsWith("\tat ") || line.contains("Exception"), is(false));
+    }
+  }
+
+  @Test
   public void anUnreachableBrokerIsOneLineAndExitThree() throws Exception {
     int port = freePort();
     Result r = run("--bootstrapServers", "127.0.0.1:" + port, "--brokerTimeout", "2s", "--httpPort", "0");

@@ -104,6 +104,27 @@ public class IngestOptionsTest {
   }
 
   @Test
+  public void badProducerSettingsAreOneClearLineBeforeAnythingStarts() {
+    assertThat(bad("--producer", "acks=banana"), is("--producer acks=banana: Invalid value banana for configuration"
+        + " acks: String must be one of: all, -1, 0, 1; pass a valid value or drop it"));
+    assertThat(bad("--producer", "linger.ms=soon"), is("--producer linger.ms=soon: Invalid value soon for"
+        + " configuration linger.ms: Not a number of type LONG; pass a valid value or drop it"));
+    assertThat(bad("--producer", "batch.size=-1"), containsString("--producer batch.size=-1: Invalid value -1"));
+    assertThat(bad("--producer", "ack=all"), is("--producer ack=all: ack is not a Kafka producer setting; check its"
+        + " spelling against the producer configuration"));
+    assertThat(bad("--producer", "acks=1"), is("--producer acks=1: the idempotent producer (no duplicates, order"
+        + " kept) needs acks=all; drop this setting"));
+  }
+
+  @Test
+  public void producerSettingsThatKeepTheGuaranteesPass() throws Exception {
+    assertThat(parse("--producer", "acks=-1", "--producer", "security.protocol=SSL").producerOverrides(),
+        is(Map.of("acks", "-1", "security.protocol", "SSL")));
+    assertThat(parse("--producer", "enable.idempotence=false", "--producer", "acks=1").producerOverrides().size(),
+        is(2));
+  }
+
+  @Test
   public void helpListsEveryOptionWithItsDefault() {
     String usage = IngestOptions.usage();
     for (String option : new String[] {"exchange", "endpoint", "pairs", "bootstrapServers", "topic", "dlqTopic",

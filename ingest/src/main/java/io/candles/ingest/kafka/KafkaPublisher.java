@@ -12,6 +12,11 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * has accepted stay in its memory until the broker returns. When the producer refuses a record
  * (its buffer is full or it has no metadata within {@code max.block.ms}) the refusal arrives
  * synchronously on the drain thread, and the same record is offered again after a pause before any
- * later one: order per pair is kept. A record the producer does give up on (a non-retriable error,
- * or the shutdown timeout) is counted and logged.
+ * later one: order per pair is kept. A refusal that concerns the record itself (e.g. it is larger
+ * than {@code max.request.size}) is not retried: it would hold up every later record forever; that
+ * record is counted as failed and logged with the reason. A record the producer does give up on (a
+ * non-retriable error, or the shutdown timeout) is counted and logged.
  */
 public final class KafkaPublisher implements RecordSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaPublisher.class);
@@ -56,6 +63,7 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
   private final LongAdder ticksFailed = new LongAdder();
   private final LongAdder deadLettersFailed = new LongAdder();
   private final LongAdder sendRetries = new LongAdder();
+  private final LongAdder refusedForGood = new LongAdder();
   private final LongAdder lostAtShutdown = new LongAdder();
   /** Monotonic ms of the last acknowledgement or of the moment in-flight became non-zero. */
   private volatile long lastProgressAt = System.nanoTime() / 1_000_000L;
@@ -64,6 +72,7 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
   private volatile boolean abandon;
   private volatile long lastFullLogAt;
   private volatile long lastFailureLogAt;
+  private volatile long lastRefusalLogAt = System.nanoTime() / 1_000_000L - 60_000;
 
   public KafkaPublisher(Producer<String, String> producer, String topic, String dlqTopic, int capacity) {
     if (capacity < 1) {
@@ -234,6 +243,21 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
       if (!delivery.refusedNow) {
         return;
       }
+      if (permanentForRecord(delivery.refusal)) {
+        // This record can never be taken (e.g. larger than max.request.size): offering it again
+        // would block every record behind it forever. Given up, counted and logged with the reason.
+        (r.deadLetter() ? deadLettersFailed : ticksFailed).increment();
+        refusedForGood.increment();
+        long now = System.nanoTime() / 1_000_000L;
+        if (now - lastRefusalLogAt > 1_000) {
+          lastRefusalLogAt = now;
+          log.error("Kafka refused a {} record (key {}, {} characters) and it will not be retried: {}"
+                  + " ({} refused so far; counted as failed in /status and /metrics)",
+              r.deadLetter() ? "dead-letter" : "tick", r.key(), r.value().length(), delivery.refusal.toString(),
+              refusedForGood.sum());
+        }
+        return;
+      }
       // The producer refused it synchronously: it never entered the producer. Offer it again.
       sendRetries.increment();
       long now = System.nanoTime() / 1_000_000L;
@@ -256,6 +280,21 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
       }
       pause = Math.min(RETRY_PAUSE_MAX_MS, pause * 2);
     }
+  }
+
+  /**
+   * Whether a refusal concerns the record itself, so that it would be refused again however long
+   * we wait. Retriable errors (no metadata or no room within max.block.ms, a broker away) are not;
+   * nor are authentication and authorisation errors, which refuse every record alike until an
+   * operator fixes them, so the records wait (and /health says so) rather than being given up; nor
+   * is anything the producer throws instead of reporting (it is closed, or the thread interrupted).
+   */
+  static boolean permanentForRecord(Exception e) {
+    if (e instanceof RetriableException || e instanceof AuthenticationException
+        || e instanceof AuthorizationException) {
+      return false;
+    }
+    return e instanceof ApiException || e instanceof SerializationException;
   }
 
   /** The outcome of one send. */

@@ -3,6 +3,8 @@ package io.candles.ingest.kafka;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The producer configuration the ingester's guarantees rest on. */
@@ -48,5 +50,44 @@ public final class ProducerSettings {
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.putAll(overrides);
     return p;
+  }
+
+  /**
+   * Checks {@code --producer} settings the way the producer will, before anything starts: each key
+   * must be a producer setting (a typo would otherwise be ignored with a warning) and each value
+   * valid for it; and acks must stay {@code all} while idempotence is on, which the producer
+   * requires. Kafka's own check is the final word: {@code IngestMain} turns any that remains into
+   * one line too.
+   *
+   * @throws IllegalArgumentException naming the setting, what is wrong and what to do, in one line
+   */
+  public static void check(Map<String, String> overrides) {
+    Map<String, ConfigDef.ConfigKey> keys = ProducerConfig.configDef().configKeys();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String setting = e.getKey() + "=" + e.getValue();
+      ConfigDef.ConfigKey key = keys.get(e.getKey());
+      if (key == null) {
+        throw new IllegalArgumentException(setting + ": " + e.getKey()
+            + " is not a Kafka producer setting; check its spelling against the producer configuration");
+      }
+      try {
+        Object value = ConfigDef.parseType(key.name, e.getValue(), key.type);
+        if (key.validator != null) {
+          key.validator.ensureValid(key.name, value);
+        }
+      } catch (ConfigException ex) {
+        throw new IllegalArgumentException(setting + ": " + oneLine(ex.getMessage()) + "; pass a valid value or drop it");
+      }
+    }
+    String idempotence = overrides.getOrDefault(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    String acks = overrides.get(ProducerConfig.ACKS_CONFIG);
+    if (acks != null && idempotence.trim().equalsIgnoreCase("true") && !acks.equals("all") && !acks.equals("-1")) {
+      throw new IllegalArgumentException("acks=" + acks + ": the idempotent producer (no duplicates, order kept)"
+          + " needs acks=all; drop this setting");
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "invalid" : s.replaceAll("\\s*\\R\\s*", " ").trim();
   }
 }

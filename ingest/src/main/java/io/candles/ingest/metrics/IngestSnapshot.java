@@ -13,6 +13,7 @@ import java.util.Map;
  * @param refusedWhileStopped frames that arrived between a stop request and their socket closing
  * @param lateFrames frames of a replaced session that reached the checks after its replacement opened
  * @param lostInterrupted records lost because a reader was interrupted at teardown
+ * @param sequenceRestarts pairs whose update id sequence was found restarted after a reconnect
  */
 public record IngestSnapshot(
     String state,
@@ -29,7 +30,8 @@ public record IngestSnapshot(
     long controlMessages,
     long refusedWhileStopped,
     long lateFrames,
-    long lostInterrupted) {
+    long lostInterrupted,
+    long sequenceRestarts) {
 
   /**
    * One pair's view.

@@ -120,6 +120,9 @@ public final class PrometheusText {
     p.sample("ingest_late_frames_total", s.lateFrames());
     p.family("ingest_lost_interrupted_total", "counter", "records lost to an interrupted reader at teardown");
     p.sample("ingest_lost_interrupted_total", s.lostInterrupted());
+    p.family("ingest_update_id_sequence_restarts_total", "counter",
+        "pairs whose update id sequence restarted after a reconnect (taken after 20 in order below the last)");
+    p.sample("ingest_update_id_sequence_restarts_total", s.sequenceRestarts());
     return p.sb.toString();
   }
 

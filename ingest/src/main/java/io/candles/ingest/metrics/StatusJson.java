@@ -98,6 +98,7 @@ public final class StatusJson {
         .append(",\"refused_while_stopping\":").append(s.refusedWhileStopped())
         .append(",\"late_frames_dropped\":").append(s.lateFrames())
         .append(",\"lost_interrupted\":").append(s.lostInterrupted())
+        .append(",\"update_id_sequence_restarts\":").append(s.sequenceRestarts())
         .append('}');
     return sb.toString();
   }

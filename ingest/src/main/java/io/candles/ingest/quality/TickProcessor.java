@@ -1,6 +1,5 @@
 package io.candles.ingest.quality;
 
-import io.candles.contract.DeadLetter;
 import io.candles.contract.IngestRejectReason;
 import io.candles.contract.Prices;
 import io.candles.contract.Tick;
@@ -13,6 +12,7 @@ import io.candles.ingest.kafka.RecordSink;
 import io.candles.ingest.metrics.PairMetrics;
 import io.candles.ingest.metrics.RejectCounters;
 import io.candles.ingest.transport.FrameListener;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +35,16 @@ import org.slf4j.LoggerFactory;
  * never span connections, so instances do not contend.
  */
 public final class TickProcessor implements FrameListener {
+  /**
+   * In-order updates below a pair's last update id that a newer session must deliver in a row
+   * before they are taken as a restarted sequence rather than rejected as stale.
+   */
+  static final int SEQUENCE_RESTART_AFTER = 20;
+  /**
+   * The reject reason of a binary frame. Ingester-only, like {@code IngestRejectReason}'s; kept here
+   * until the contract module lists it.
+   */
+  public static final String BINARY_FRAME = "binary_frame";
   private static final Logger log = LoggerFactory.getLogger(TickProcessor.class);
 
   private final String connection;
@@ -49,6 +59,7 @@ public final class TickProcessor implements FrameListener {
   private final LongAdder exchangeErrors = new LongAdder();
   private final LongAdder lostInterrupted = new LongAdder();
   private final LongAdder refusedWhileStopped = new LongAdder();
+  private final LongAdder sequenceRestarts = new LongAdder();
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean accepting = true;
   /** Frames of sessions older than this are late; guarded by {@code lock}. */
@@ -61,7 +72,7 @@ public final class TickProcessor implements FrameListener {
     long lastUpdateId = Tick.NO_UPDATE_ID;
     long lastMid = -1;
     long lastJumpLogAt;
-    /** The session that delivered {@link #lastUpdateId}. */
+    /** The session that delivered {@link #lastUpdateId}; -1 once that session is gone (a gap). */
     long lastSession = -1;
     /**
      * During a rollover overlap only: the last update id each session delivered for this pair,
@@ -70,6 +81,13 @@ public final class TickProcessor implements FrameListener {
      * already hold: {@code previous <= lastUpdateId}.
      */
     Map<Long, Long> previousBySession;
+    /**
+     * A newer session delivering updates below {@link #lastUpdateId}: which session, its last such
+     * update, and how many in order so far (see {@link #SEQUENCE_RESTART_AFTER}).
+     */
+    long behindSession = -1;
+    long behindLastId = Tick.NO_UPDATE_ID;
+    int behindRun;
 
     PairSlot(PairMetrics metrics) {
       this.metrics = metrics;
@@ -123,6 +141,33 @@ public final class TickProcessor implements FrameListener {
     }
   }
 
+  /**
+   * A binary frame: the exchanges here send text only, so it cannot be a quote. Dead-lettered with
+   * reason {@value #BINARY_FRAME} (its bytes in base64) and counted, like any other reject.
+   */
+  @Override
+  public void onBinaryFrame(ByteBuffer bytes, long session) {
+    lock.lock();
+    try {
+      if (!accepting) {
+        refusedWhileStopped.increment();
+        return;
+      }
+      if (session < oldestLiveSession) {
+        lateFrames.increment();
+        return;
+      }
+      long now = wallClock.getAsLong();
+      String detail = "a binary WebSocket frame of " + bytes.remaining() + " bytes; " + adapter.name()
+          + " sends text frames only";
+      unattributed.increment(BINARY_FRAME);
+      logOnce(BINARY_FRAME, detail);
+      put(OutRecord.deadLetter(null, DeadLetters.binary(BINARY_FRAME, detail, connection, bytes), now));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void process(String text, long session, boolean overlapping) {
     long now = wallClock.getAsLong();
     Frame frame = adapter.decode(text, now);
@@ -163,7 +208,7 @@ public final class TickProcessor implements FrameListener {
       slot.previousBySession = null;
     }
     if (q.updateId() != Tick.NO_UPDATE_ID && slot.lastUpdateId != Tick.NO_UPDATE_ID
-        && q.updateId() <= slot.lastUpdateId) {
+        && q.updateId() <= slot.lastUpdateId && !sequenceRestarted(slot, q, session)) {
       IngestRejectReason reason = q.updateId() == slot.lastUpdateId
           ? IngestRejectReason.DUPLICATE_UPDATE_ID
           : IngestRejectReason.BACKWARDS_UPDATE_ID;
@@ -201,6 +246,36 @@ public final class TickProcessor implements FrameListener {
   }
 
   /**
+   * Whether update {@code q}, at or below the last one held for its pair, is in fact the start of
+   * a restarted sequence. Only a session newer than the one that delivered the last update can
+   * show one, and only by {@value #SEQUENCE_RESTART_AFTER} updates in a row, in order, all below
+   * what we hold: a few stale repeats after a reconnect never add up to that. The updates before
+   * the evidence is complete are dead-lettered (nothing is lost); from this one on they are taken.
+   */
+  private boolean sequenceRestarted(PairSlot slot, Quote q, long session) {
+    if (session == slot.lastSession) {
+      return false;
+    }
+    if (session == slot.behindSession && q.updateId() > slot.behindLastId) {
+      slot.behindRun++;
+    } else {
+      slot.behindSession = session;
+      slot.behindRun = 1;
+    }
+    slot.behindLastId = q.updateId();
+    if (slot.behindRun < SEQUENCE_RESTART_AFTER) {
+      return false;
+    }
+    sequenceRestarts.increment();
+    log.warn("{}: {} update_id sequence restarted on session {}: {} updates in a row from {} are below the last"
+            + " one taken, {}; the {} before this one were dead-lettered, this and later ones are taken",
+        connection, q.pair(), session, slot.behindRun, q.updateId(), slot.lastUpdateId, slot.behindRun - 1);
+    slot.behindSession = -1;
+    slot.behindRun = 0;
+    return true;
+  }
+
+  /**
    * Whether to take update {@code id} of a session during a rollover overlap, when two sessions
    * deliver the same stream: each update once, in order, and none skipped. An update is taken only
    * if everything its session delivered before it is already held; so a new session that joins
@@ -219,6 +294,9 @@ public final class TickProcessor implements FrameListener {
     if (id <= slot.lastUpdateId) {
       return false; // held already, from the other session
     }
+    if (slot.lastSession == -1) {
+      return true; // what we hold came before a gap, from a session now gone: a later update follows it
+    }
     if (previous == null) {
       // This session's first update in the overlap: it follows what we hold only if this is the
       // session we have been taking from all along.
@@ -234,12 +312,16 @@ public final class TickProcessor implements FrameListener {
     } else {
       unattributed.increment(code);
     }
+    logOnce(code, detail);
+    String source = stream != null ? stream : connection;
+    put(OutRecord.deadLetter(pair, DeadLetters.value(code, detail, source, raw), now));
+  }
+
+  private void logOnce(String code, String detail) {
     if (loggedReasons.add(code)) {
       log.warn("{}: rejected a message ({}): {}; later ones of this kind are counted in /status and"
           + " /metrics and written to the dead-letter topic, not logged", connection, code, detail);
     }
-    String source = stream != null ? stream : connection;
-    put(OutRecord.deadLetter(pair, DeadLetter.toJson(code, detail, source, raw), now));
   }
 
   private boolean put(OutRecord r) {
@@ -263,12 +345,16 @@ public final class TickProcessor implements FrameListener {
     lock.lock();
     try {
       oldestLiveSession = Math.max(oldestLiveSession, session);
-      // After a gap the exchange's sequence may have restarted (e.g. after maintenance); the check
-      // guards order within a session, and across a rollover's overlap.
+      // The last update id of each pair is kept across the gap: the exchange's id is per symbol
+      // and increases across connections, so a repeated or older one after a reconnect is a
+      // duplicate or out of order, and rejected. (Should the sequence itself have restarted, e.g.
+      // a simulator restarted with the same seed, sequenceRestarted() sees it.) Only the
+      // rollover's state belongs to the sessions that are gone.
       for (PairSlot s : pairs.values()) {
-        s.lastUpdateId = Tick.NO_UPDATE_ID;
         s.lastSession = -1;
         s.previousBySession = null;
+        s.behindSession = -1;
+        s.behindRun = 0;
       }
     } finally {
       lock.unlock();
@@ -293,6 +379,11 @@ public final class TickProcessor implements FrameListener {
   /** Accepts frames again. */
   public void resume() {
     accepting = true;
+  }
+
+  /** Pairs whose update id sequence was found restarted after a reconnect. */
+  public long sequenceRestarts() {
+    return sequenceRestarts.sum();
   }
 
   public long controlMessages() {

@@ -1,5 +1,7 @@
 package io.candles.ingest.transport;
 
+import java.nio.ByteBuffer;
+
 /**
  * Receives what a {@link ReconnectingWebSocket} reads. Called on the socket's reader thread; a
  * call may block (back-pressure), which stops reading from that socket until it returns.
@@ -14,6 +16,14 @@ public interface FrameListener {
    *     twice are then expected, not errors
    */
   void onFrame(String text, long session, boolean overlapping);
+
+  /**
+   * One binary frame. Exchanges that send text only never send one, so it is something to report,
+   * not to parse; the buffer is only valid during the call.
+   *
+   * @param session the id of the session it came on
+   */
+  default void onBinaryFrame(ByteBuffer bytes, long session) {}
 
   /**
    * A session has opened and frames from it follow (on the same thread, after this returns).

@@ -143,11 +143,21 @@ public final class ReconnectingWebSocket {
    */
   public void stop() {
     List<Session> toClose = new ArrayList<>(3);
+    long openGap = -1;
+    long gapCount = 0;
     synchronized (lock) {
       if (!running) {
         return;
       }
       running = false;
+      if (gapOpen && gapStartedAt >= 0) {
+        // Stopped while no data was flowing: the gap ends here, unfilled, and still counts.
+        openGap = clock.getAsLong() - gapStartedAt;
+        gaps++;
+        gapMillisTotal += openGap;
+        lastGapMillis = openGap;
+        gapCount = gaps;
+      }
       cancel(pendingConnect);
       cancel(watchdog);
       pendingConnect = null;
@@ -169,6 +179,10 @@ public final class ReconnectingWebSocket {
     }
     for (Session s : toClose) {
       s.closeGracefully("ingester stopping");
+    }
+    if (openGap >= 0) {
+      log.warn("{}: stopped during a gap: no data for the last {} ms before the stop (gap #{})", name, openGap,
+          gapCount);
     }
     log.info("{}: stopped", name);
   }
@@ -267,6 +281,23 @@ public final class ReconnectingWebSocket {
       promote(s, now);
     }
     listener.onFrame(text, s.id, overlapping);
+  }
+
+  /**
+   * Socket reader thread of {@code s}: one binary frame. It shows the session is alive; it is not
+   * exchange data (no gap closes, no rollover promotes on it), but it goes to the listener, which
+   * counts and reports it, rather than vanishing.
+   */
+  private void receivedBinary(Session s, ByteBuffer bytes) {
+    long now = clock.getAsLong();
+    s.lastInboundAt = now;
+    lastInboundAt = now;
+    Session cur = current;
+    if (!running || (s != cur && s != successor && s != retiring)) {
+      staleFrames.increment();
+      return;
+    }
+    listener.onBinaryFrame(bytes, s.id);
   }
 
   private void closeGap(long now) {
@@ -475,8 +506,7 @@ public final class ReconnectingWebSocket {
 
     @Override
     public void onMessage(ByteBuffer bytes) {
-      // Binance sends text only; binary frames still show the connection is alive.
-      lastInboundAt = clock.getAsLong();
+      receivedBinary(this, bytes);
     }
 
     @Override

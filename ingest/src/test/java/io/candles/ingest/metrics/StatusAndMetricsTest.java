@@ -26,7 +26,7 @@ public class StatusAndMetricsTest {
         Long.MIN_VALUE, 0, 0, Map.of());
     PublisherStats k = new PublisherStats(3, 100, 4, 250, 7, 980, 9, 0, 0, 2, 0, 0);
     return new IngestSnapshot("running", "binance", 61_000, "localhost:9092", "ticks", "ticks-dlq", List.of(c),
-        List.of(btc, eth), Map.of("invalid_json", 5L), k, 1, 2, 0, 0, 0);
+        List.of(btc, eth), Map.of("invalid_json", 5L), k, 1, 2, 0, 0, 0, 1);
   }
 
   @Test
@@ -47,6 +47,7 @@ public class StatusAndMetricsTest {
     assertThat(connections, containsString("\"last_gap_ms\":1500"));
     assertThat(connections, containsString("\"ticks_per_second\":12.50"));
     assertThat(s.object(s.indexOf("kafka")).text("ticks_acked"), is("980"));
+    assertThat(s.text("update_id_sequence_restarts"), is("1"));
   }
 
   @Test
@@ -68,6 +69,7 @@ public class StatusAndMetricsTest {
     assertThat(text, containsString("ingest_ticks_per_second{pair=\"BTCUSDT\"} 12.500\n"));
     assertThat(text, containsString("ingest_kafka_acked_total{topic=\"ticks-dlq\"} 9\n"));
     assertThat(text, containsString("ingest_last_tick_age_seconds{pair=\"ETHUSDT\"} -1\n"));
+    assertThat(text, containsString("ingest_update_id_sequence_restarts_total 1\n"));
   }
 
   @Test

@@ -17,7 +17,9 @@ import io.candles.ingest.kafka.OutRecord;
 import io.candles.ingest.metrics.PairMetrics;
 import io.candles.ingest.metrics.RejectCounters;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.Before;
@@ -247,19 +249,82 @@ public class RejectionRulesTest {
   }
 
   @Test
-  public void aNewSessionAfterAGapMayRestartTheSequence() {
+  public void aRepeatedOrOlderUpdateAfterAReconnectIsStillRejected() {
     processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 1, false);
+    // A gap: session 2 replaces session 1. Binance's u is per symbol and increases across connections.
     processor.onSessionOpened(2, false);
-    processor.onFrame(frame(3, "BTCUSDT", "1.0", "1.1"), 2, false);
-    assertThat(out.get(1).deadLetter(), is(false));
-    // A rollover continuation keeps it.
-    processor.onSessionOpened(3, true);
     session = 2;
-    rejected(frame(2, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.BACKWARDS_UPDATE_ID.code());
+    rejected(frame(100, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.DUPLICATE_UPDATE_ID.code());
+    rejected(frame(99, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.BACKWARDS_UPDATE_ID.code());
+    processor.onFrame(frame(101, "BTCUSDT", "1.0", "1.1"), 2, false);
+    assertThat(out.get(3).deadLetter(), is(false));
+    // A rollover continuation keeps it too.
+    processor.onSessionOpened(3, true);
+    rejected(frame(101, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.DUPLICATE_UPDATE_ID.code());
     // A frame of the session replaced after the gap, arriving late, is dropped and counted.
-    processor.onFrame(frame(4, "BTCUSDT", "1.0", "1.1"), 1, false);
-    assertThat(out.size(), is(3));
+    processor.onFrame(frame(102, "BTCUSDT", "1.0", "1.1"), 1, false);
+    assertThat(out.size(), is(5));
     assertThat(processor.lateFrames(), is(1L));
+    assertThat(processor.sequenceRestarts(), is(0L));
+  }
+
+  @Test
+  public void aSequenceThatRestartedAfterAGapIsTakenOnceEvidentNothingLostBefore() {
+    processor.onFrame(frame(1_000, "BTCUSDT", "1.0", "1.1"), 1, false);
+    processor.onFrame(frame(500, "ETHUSDT", "1.0", "1.1"), 1, false);
+    processor.onSessionOpened(2, false);
+    int n = TickProcessor.SEQUENCE_RESTART_AFTER;
+    for (int i = 0; i < n - 1; i++) {
+      processor.onFrame(frame(3 + i, "BTCUSDT", "1.0", "1.1"), 2, false); // restarted from 3
+    }
+    assertThat(btc.rejects(), is(Map.of("backwards_update_id", (long) n - 1)));
+    processor.onFrame(frame(3 + n - 1, "BTCUSDT", "1.0", "1.1"), 2, false); // the evidence is complete
+    processor.onFrame(frame(3 + n, "BTCUSDT", "1.0", "1.1"), 2, false);
+    List<OutRecord> ticks = new ArrayList<>();
+    for (OutRecord r : out) {
+      if (!r.deadLetter()) {
+        ticks.add(r);
+      }
+    }
+    assertThat(ticks.size(), is(4)); // 1000, 500, and the restarted sequence's last two
+    assertThat(processor.sequenceRestarts(), is(1L));
+    // From then on the restarted sequence is the reference; ETHUSDT's is untouched.
+    session = 2;
+    rejected(frame(3 + n, "BTCUSDT", "1.0", "1.1"), IngestRejectReason.DUPLICATE_UPDATE_ID.code());
+    rejected(frame(500, "ETHUSDT", "1.0", "1.1"), IngestRejectReason.DUPLICATE_UPDATE_ID.code());
+  }
+
+  @Test
+  public void staleUpdatesAfterAReconnectAreNotARestartUnlessInOrderAndMany() {
+    processor.onFrame(frame(1_000, "BTCUSDT", "1.0", "1.1"), 1, false);
+    processor.onSessionOpened(2, false);
+    int n = TickProcessor.SEQUENCE_RESTART_AFTER;
+    for (int i = 0; i < 3 * n; i++) {
+      processor.onFrame(frame(900 + i % (n - 1), "BTCUSDT", "1.0", "1.1"), 2, false); // in order, never n in a row
+    }
+    assertThat(processor.sequenceRestarts(), is(0L));
+    assertThat(btc.rejects().values().stream().mapToLong(Long::longValue).sum(), is(3L * n));
+    // Nor can the session that delivered the last update restart it: that is plain going backwards.
+    processor.onFrame(frame(1_001, "BTCUSDT", "1.0", "1.1"), 2, false);
+    for (int i = 0; i < 2 * n; i++) {
+      processor.onFrame(frame(10 + i, "BTCUSDT", "1.0", "1.1"), 2, false);
+    }
+    assertThat(processor.sequenceRestarts(), is(0L));
+    assertThat(btc.lastUpdateId(), is(1_001L));
+  }
+
+  @Test
+  public void aRolloverJustAfterAGapTakesEachUpdateOnceFromWhicheverSessionHasItFirst() {
+    processor.onFrame(frame(100, "BTCUSDT", "1.0", "1.1"), 1, false);
+    processor.onSessionOpened(2, false); // a gap; session 2 has not delivered BTCUSDT yet
+    processor.onSessionOpened(3, true); // and a rollover begins
+    processor.onFrame(frame(110, "BTCUSDT", "1.0", "1.1"), 3, true);
+    processor.onFrame(frame(110, "BTCUSDT", "1.0", "1.1"), 2, true);
+    processor.onFrame(frame(111, "BTCUSDT", "1.0", "1.1"), 2, true);
+    processor.onFrame(frame(111, "BTCUSDT", "1.0", "1.1"), 3, true);
+    processor.onFrame(frame(112, "BTCUSDT", "1.0", "1.1"), 3, false);
+    assertThat(ids(), is(List.of(100L, 110L, 111L, 112L)));
+    assertThat(btc.rejects(), is(Map.of()));
   }
 
   @Test
@@ -314,5 +379,63 @@ public class RejectionRulesTest {
     processor.resume();
     processor.onFrame(frame(1, "BTCUSDT", "1.0", "1.1"), 1, false);
     assertThat(out.size(), is(1));
+  }
+
+  @Test
+  public void aHugeFrameIsDeadLetteredWithItsRawPayloadCappedAndMarked() {
+    String huge = "x".repeat(1_500_000);
+    processor.onFrame(huge, 1, false);
+    assertThat(out.size(), is(1));
+    OutRecord r = out.get(0);
+    assertThat(r.deadLetter(), is(true));
+    assertThat("fits the producer's 1 MB default", r.value().length() < 70_000, is(true));
+    JsonObject dl = JsonObject.parseUnchecked(r.value());
+    assertThat(dl.text("reason"), is(RejectReason.INVALID_JSON.code()));
+    assertThat(dl.text("raw"), is(huge.substring(0, DeadLetters.MAX_RAW_CHARS)));
+    assertThat(dl.text("raw_truncated"), is("true"));
+    assertThat(dl.text("raw_length"), is("1500000"));
+    assertThat(dl.text("detail"), containsString("raw payload truncated to its first 65536 of 1500000 characters"));
+  }
+
+  @Test
+  public void aPayloadAtTheCapIsKeptWholeAndACutNeverSplitsASurrogatePair() {
+    String atCap = "y".repeat(DeadLetters.MAX_RAW_CHARS);
+    assertThat(JsonObject.parseUnchecked(DeadLetters.value("r", "d", "s", atCap)).indexOf("raw_truncated"), is(-1));
+    String emoji = "\uD83D\uDE00";
+    String split = "y".repeat(DeadLetters.MAX_RAW_CHARS - 1) + emoji;
+    JsonObject dl = JsonObject.parseUnchecked(DeadLetters.value("r", "d", "s", split));
+    assertThat(dl.text("raw"), is("y".repeat(DeadLetters.MAX_RAW_CHARS - 1)));
+    assertThat(dl.text("raw_length"), is(Integer.toString(DeadLetters.MAX_RAW_CHARS + 1)));
+  }
+
+  @Test
+  public void aBinaryFrameIsDeadLetteredInBase64AndCounted() {
+    processor.onBinaryFrame(ByteBuffer.wrap(new byte[] {1, 2, 3, (byte) 0xff}), 1);
+    assertThat(out.size(), is(1));
+    OutRecord r = out.get(0);
+    assertThat(r.deadLetter(), is(true));
+    assertThat(r.key(), nullValue());
+    JsonObject dl = JsonObject.parseUnchecked(r.value());
+    assertThat(dl.text("reason"), is("binary_frame"));
+    assertThat(dl.text("raw"), is("AQID/w=="));
+    assertThat(dl.text("raw_encoding"), is("base64"));
+    assertThat(dl.indexOf("raw_truncated"), is(-1));
+    assertThat(dl.text("detail"), is("a binary WebSocket frame of 4 bytes; binance sends text frames only;"
+        + " raw is the base64 of its 4 bytes"));
+    assertThat(dl.text("source"), is("binance-0"));
+    assertThat(unattributed.snapshot(), is(Map.of("binary_frame", 1L)));
+  }
+
+  @Test
+  public void aLargeBinaryFrameKeepsTheBase64OfItsFirstBytesMarkedTruncated() {
+    byte[] big = new byte[2_000_000];
+    big[0] = 7;
+    processor.onBinaryFrame(ByteBuffer.wrap(big), 1);
+    JsonObject dl = JsonObject.parseUnchecked(out.get(0).value());
+    assertThat(dl.text("raw").length(), is(DeadLetters.MAX_RAW_CHARS));
+    assertThat(Base64.getDecoder().decode(dl.text("raw")).length, is(DeadLetters.MAX_BINARY_BYTES));
+    assertThat(dl.text("raw_truncated"), is("true"));
+    assertThat(dl.text("raw_length"), is("2000000"));
+    assertThat(dl.text("detail"), containsString("raw is the base64 of its first 49152 of 2000000 bytes"));
   }
 }

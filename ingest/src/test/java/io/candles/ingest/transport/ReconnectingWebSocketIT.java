@@ -101,6 +101,27 @@ public class ReconnectingWebSocketIT {
   }
 
   @Test
+  public void aGapStillOpenAtStopIsCountedWithItsLength() throws Exception {
+    connect(BinanceAdapter.spot(), List.of("BTCUSDT", "ETHUSDT"), FAST);
+    Await.until("data", 5_000, () -> frames.size() > 20);
+    sim.pause();
+    sim.dropConnections();
+    // Reconnected, but nothing flows: the gap stays open until stop() ends it.
+    Await.until("a reconnect", 10_000,
+        () -> ws.stats().reconnects() == 1 && ws.stats().state() == ConnectionState.OPEN, () -> ws.stats().toString());
+    Thread.sleep(500);
+    assertThat(ws.stats().gaps(), is(0L));
+    long open = ws.stats().currentGapMillis();
+    assertThat(open, greaterThanOrEqualTo(500L));
+    ws.stop();
+    ConnectionStats s = ws.stats();
+    assertThat(s.gaps(), is(1L));
+    assertThat(s.lastGapMillis(), greaterThanOrEqualTo(open));
+    assertThat(s.gapMillisTotal(), is(s.lastGapMillis()));
+    assertThat(s.currentGapMillis(), is(-1L));
+  }
+
+  @Test
   public void aSilentConnectionIsDeclaredDeadAndReplaced() throws Exception {
     connect(BinanceAdapter.spot(), List.of("BTCUSDT"), FAST);
     Await.until("data", 5_000, () -> frames.size() > 10);
