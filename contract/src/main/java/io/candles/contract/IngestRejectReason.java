@@ -7,9 +7,15 @@ package io.candles.contract;
  * in the same envelope as {@link DeadLetter}.
  */
 public enum IngestRejectReason {
-  /** The exchange's {@code update_id} for a pair equals the last one seen on the same session. */
+  /**
+   * The exchange's {@code update_id} for a pair equals the last one seen for that pair, on any
+   * connection (the ingester keeps it across reconnects).
+   */
   DUPLICATE_UPDATE_ID("duplicate_update_id"),
-  /** The exchange's {@code update_id} for a pair is lower than the last one seen on the same session. */
+  /**
+   * The exchange's {@code update_id} for a pair is lower than the last one seen for that pair, on
+   * any connection; a sequence that restarted is accepted again after a run of in-order updates.
+   */
   BACKWARDS_UPDATE_ID("backwards_update_id"),
   /** The exchange's {@code update_id} is present but not an integer. */
   INVALID_UPDATE_ID("invalid_update_id"),
