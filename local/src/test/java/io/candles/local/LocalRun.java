@@ -60,6 +60,11 @@ final class LocalRun {
   static LocalRun start(boolean ownGroup, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (ownGroup) {
+      // A terminal's foreground command receives Ctrl-C. A build started in the background by a
+      // non-interactive shell (a CI script, `nohup ... &`) runs with SIGINT ignored, every child
+      // inherits that, and the JVM then leaves it ignored: reset it first, as a terminal would
+      // (perl is part of every Debian system; a shell cannot undo an inherited ignore).
+      cmd.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";"));
       cmd.add("setsid");
     }
     cmd.add("bash");
