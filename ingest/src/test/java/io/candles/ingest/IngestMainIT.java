@@ -68,6 +68,15 @@ public class IngestMainIT {
     return new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
   }
 
+  /** As the README runs it: the runnable jar the build makes (the integration tests run after it). */
+  private Process launchJar(Path out, Path err, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", Path.of("target", "candles-ingest.jar").toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+  }
+
   private Result run(String... args) throws Exception {
     Path out = tmp.newFile().toPath();
     Path err = tmp.newFile().toPath();
@@ -152,12 +161,12 @@ public class IngestMainIT {
   }
 
   @Test
-  public void theSimulatorDemoStreamsIntoKafkaAndShutsDownCleanlyOnSigterm() throws Exception {
+  public void theRunnableJarStreamsTheSimulatorIntoKafkaAndShutsDownCleanlyOnSigterm() throws Exception {
     KafkaBroker broker = broker();
     int httpPort = freePort();
     Path out = tmp.newFile().toPath();
     Path err = tmp.newFile().toPath();
-    process = launch(out, err, "--exchange", "simulator", "--pairs", "BTCUSDT,ETHUSDT", "--simRate", "3000",
+    process = launchJar(out, err, "--exchange", "simulator", "--pairs", "BTCUSDT,ETHUSDT", "--simRate", "3000",
         "--bootstrapServers", broker.bootstrapServers(), "--topic", "demo", "--dlqTopic", "demo-dlq",
         "--httpPort", Integer.toString(httpPort));
     Await.until("ticks acknowledged", 60_000, () -> {
