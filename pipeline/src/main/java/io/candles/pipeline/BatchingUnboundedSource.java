@@ -1,6 +1,7 @@
 package io.candles.pipeline;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -11,6 +12,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
@@ -22,8 +24,11 @@ import org.joda.time.Instant;
  * source's metrics to Flink after every {@code advance()} (its {@code ReaderInvocationUtil}), which
  * was 42 % of the CPU of a throughput run; the DirectRunner reads an unbounded source through a
  * splittable DoFn that stops after 100 elements per bundle, so a bundle of ticks was at most 100.
- * Batching pays those costs once per batch. It adds no latency: a batch holds only records the
- * inner reader already has, never waits for more.
+ * Batching pays those costs once per batch. A batch closes at {@code maxBatch} records or
+ * {@code maxBatchTime} after its first, whichever comes first: a reader such as Kafka's waits a
+ * little inside {@code advance()} for the next record, so under a light, steady feed "what it has
+ * ready" never runs out, and a batch bounded by count alone grew to seconds of ticks (p50 1.1 s at
+ * 500 ticks/s on Flink, against 130 ms without batches).
  *
  * <p>Checkpoints and watermarks are the inner reader's. A checkpoint is taken after the current
  * element has been emitted, and every record read so far is in an emitted batch, so the inner
@@ -33,12 +38,27 @@ import org.joda.time.Instant;
 public final class BatchingUnboundedSource<T, C extends UnboundedSource.CheckpointMark>
     extends UnboundedSource<List<TimestampedValue<T>>, C> {
 
+  /** A monotonic clock in nanoseconds; tests drive their own. */
+  interface Ticker extends Serializable {
+    long nanos();
+  }
+
   private final UnboundedSource<T, C> inner;
   private final int maxBatch;
+  private final Duration maxBatchTime;
+  private final Ticker ticker;
 
-  public BatchingUnboundedSource(UnboundedSource<T, C> inner, int maxBatch) {
+  public BatchingUnboundedSource(UnboundedSource<T, C> inner, int maxBatch, Duration maxBatchTime) {
+    this(inner, maxBatch, maxBatchTime, System::nanoTime);
+  }
+
+  BatchingUnboundedSource(UnboundedSource<T, C> inner, int maxBatch, Duration maxBatchTime,
+      Ticker ticker) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1, not " + maxBatch);
+    }
+    if (maxBatchTime.getMillis() < 0) {
+      throw new IllegalArgumentException("maxBatchTime must not be negative: " + maxBatchTime);
     }
     if (inner.requiresDeduping()) {
       // Record ids are per record; a batch has none of its own.
@@ -46,6 +66,8 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
     }
     this.inner = inner;
     this.maxBatch = maxBatch;
+    this.maxBatchTime = maxBatchTime;
+    this.ticker = ticker;
   }
 
   @Override
@@ -53,7 +75,7 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
       throws Exception {
     List<BatchingUnboundedSource<T, C>> splits = new ArrayList<>();
     for (UnboundedSource<T, C> s : inner.split(desiredNumSplits, options)) {
-      splits.add(new BatchingUnboundedSource<>(s, maxBatch));
+      splits.add(new BatchingUnboundedSource<>(s, maxBatch, maxBatchTime, ticker));
     }
     return splits;
   }
@@ -99,9 +121,10 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
         batch = null;
         return false;
       }
+      long deadline = ticker.nanos() + maxBatchTime.getMillis() * 1_000_000L;
       List<TimestampedValue<T>> b = new ArrayList<>(Math.min(maxBatch, 64));
       Instant earliest = take(b, null);
-      while (b.size() < maxBatch && in.advance()) {
+      while (b.size() < maxBatch && ticker.nanos() - deadline < 0 && in.advance()) {
         earliest = take(b, earliest);
       }
       batch = b;

@@ -39,6 +39,13 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
    */
   static final int MAX_BATCH = 1000;
 
+  /**
+   * A batch closes this long after its first record at the latest: the latency a batch may add.
+   * Kafka's reader waits up to 20 ms for the next record inside {@code advance()}, so a light feed
+   * would otherwise keep a batch open until {@link #MAX_BATCH}.
+   */
+  static final Duration MAX_BATCH_TIME = Duration.millis(5);
+
   private static final Coder<String> STRINGS = NullableCoder.of(StringUtf8Coder.of());
 
   private final String bootstrapServers;
@@ -70,7 +77,8 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
             ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50));
     return begin
         .apply("ReadFromKafka",
-            Read.from(new BatchingUnboundedSource<>(KafkaSources.unboundedSource(read), MAX_BATCH)))
+            Read.from(new BatchingUnboundedSource<>(
+                KafkaSources.unboundedSource(read), MAX_BATCH, MAX_BATCH_TIME)))
         .apply("Unbatch", ParDo.of(new UnbatchFn()))
         .setCoder(KafkaRecordCoder.of(STRINGS, STRINGS));
   }

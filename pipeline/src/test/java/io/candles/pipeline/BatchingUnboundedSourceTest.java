@@ -28,6 +28,9 @@ public class BatchingUnboundedSourceTest {
   /** A fixed base instant; record i is at BASE + (i % 5 == 0 ? i - 3 : i) seconds: some disorder. */
   private static final Instant BASE = Instant.parse("2026-01-05T10:00:00Z");
 
+  /** A batch time no test reaches with the system clock. */
+  private static final org.joda.time.Duration LONG = org.joda.time.Duration.standardHours(1);
+
   private static Instant timeOf(long i) {
     return BASE.plus(org.joda.time.Duration.standardSeconds(i % 5 == 0 ? i - 3 : i));
   }
@@ -39,7 +42,7 @@ public class BatchingUnboundedSourceTest {
   @Test
   public void batchesHoldEveryRecordOnceInOrderWithItsOwnTimestamp() throws IOException {
     BatchingUnboundedSource<Long, CountingSource.CounterMark> source =
-        new BatchingUnboundedSource<>(counting(), 7);
+        new BatchingUnboundedSource<>(counting(), 7, LONG);
     List<Long> seen = new ArrayList<>();
     try (UnboundedReader<List<TimestampedValue<Long>>> r = source.createReader(OPTIONS, null)) {
       assertTrue(r.start());
@@ -67,7 +70,7 @@ public class BatchingUnboundedSourceTest {
   @Test
   public void aReaderResumedFromACheckpointGoesOnAfterTheLastBatch() throws IOException {
     BatchingUnboundedSource<Long, CountingSource.CounterMark> source =
-        new BatchingUnboundedSource<>(counting(), 4);
+        new BatchingUnboundedSource<>(counting(), 4, LONG);
     CountingSource.CounterMark mark;
     long last;
     try (UnboundedReader<List<TimestampedValue<Long>>> r = source.createReader(OPTIONS, null)) {
@@ -88,7 +91,7 @@ public class BatchingUnboundedSourceTest {
   public void aBatchIsOnlyWhatTheInnerReaderHasReadyAndNothingReadyIsNoBatch() throws IOException {
     // Bursts of 3, 0 and 2 records: null marks where the inner reader has nothing ready.
     Bursts inner = new Bursts(List.of(1L, 2L, 3L), List.of(), List.of(4L, 5L));
-    BatchingUnboundedSource<Long, CheckpointMark> source = new BatchingUnboundedSource<>(inner, 100);
+    BatchingUnboundedSource<Long, CheckpointMark> source = new BatchingUnboundedSource<>(inner, 100, LONG);
     try (UnboundedReader<List<TimestampedValue<Long>>> r = source.createReader(OPTIONS, null)) {
       assertTrue(r.start());
       assertEquals(List.of(1L, 2L, 3L), values(r.getCurrent()));
@@ -100,9 +103,101 @@ public class BatchingUnboundedSourceTest {
   }
 
   @Test
+  public void aBatchClosesAtItsTimeLimitEvenWhileRecordsKeepComing() throws IOException {
+    // Every advance of the inner reader takes 1 ms of (test) time, and it always has a record:
+    // a light, steady feed as Kafka's reader sees it. Batches close at 5 ms, not at 1,000 records.
+    long[] now = {0};
+    UnboundedSource<Long, CountingSource.CounterMark> slow = new CountingSourceWithClock(now);
+    BatchingUnboundedSource<Long, CountingSource.CounterMark> source = new BatchingUnboundedSource<>(
+        slow, 1000, org.joda.time.Duration.millis(5), () -> now[0]);
+    try (UnboundedReader<List<TimestampedValue<Long>>> r = source.createReader(OPTIONS, null)) {
+      assertTrue(r.start());
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), values(r.getCurrent()));
+      assertTrue(r.advance());
+      assertEquals("the next batch goes on where the last one stopped",
+          Long.valueOf(6L), r.getCurrent().get(0).getValue());
+      assertEquals(6, r.getCurrent().size());
+    }
+  }
+
+  /** The counting source, each of whose advances moves {@code now} on by a millisecond. */
+  private static final class CountingSourceWithClock
+      extends UnboundedSource<Long, CountingSource.CounterMark> {
+    private final UnboundedSource<Long, CountingSource.CounterMark> counting = counting();
+    private final transient long[] now;
+
+    CountingSourceWithClock(long[] now) {
+      this.now = now;
+    }
+
+    @Override
+    public List<CountingSourceWithClock> split(int n, PipelineOptions options) {
+      return List.of(this);
+    }
+
+    @Override
+    public UnboundedReader<Long> createReader(PipelineOptions options,
+        CountingSource.CounterMark mark) throws IOException {
+      UnboundedReader<Long> in = counting.createReader(options, mark);
+      return new UnboundedReader<>() {
+        @Override
+        public boolean start() throws IOException {
+          return in.start();
+        }
+
+        @Override
+        public boolean advance() throws IOException {
+          now[0] += 1_000_000L;
+          return in.advance();
+        }
+
+        @Override
+        public Long getCurrent() {
+          return in.getCurrent();
+        }
+
+        @Override
+        public Instant getCurrentTimestamp() {
+          return in.getCurrentTimestamp();
+        }
+
+        @Override
+        public Instant getWatermark() {
+          return in.getWatermark();
+        }
+
+        @Override
+        public CheckpointMark getCheckpointMark() {
+          return in.getCheckpointMark();
+        }
+
+        @Override
+        public UnboundedSource<Long, ?> getCurrentSource() {
+          return CountingSourceWithClock.this;
+        }
+
+        @Override
+        public void close() throws IOException {
+          in.close();
+        }
+      };
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<CountingSource.CounterMark> getCheckpointMarkCoder() {
+      return counting.getCheckpointMarkCoder();
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Long> getOutputCoder() {
+      return counting.getOutputCoder();
+    }
+  }
+
+  @Test
   public void theBatchCoderRoundTrips() throws Exception {
     BatchingUnboundedSource<Long, CountingSource.CounterMark> source =
-        new BatchingUnboundedSource<>(counting(), 3);
+        new BatchingUnboundedSource<>(counting(), 3, LONG);
     CoderProperties.coderDecodeEncodeEqual(source.getOutputCoder(),
         List.of(TimestampedValue.of(1L, BASE), TimestampedValue.of(2L, BASE.plus(5))));
   }
@@ -115,7 +210,7 @@ public class BatchingUnboundedSourceTest {
         return true;
       }
     };
-    assertThrows(IllegalArgumentException.class, () -> new BatchingUnboundedSource<>(dedup, 10));
+    assertThrows(IllegalArgumentException.class, () -> new BatchingUnboundedSource<>(dedup, 10, LONG));
   }
 
   private static List<Long> values(List<TimestampedValue<Long>> batch) {
