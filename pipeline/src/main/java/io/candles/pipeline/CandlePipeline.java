@@ -23,7 +23,7 @@ public final class CandlePipeline {
   /** Composes the pipeline on {@code p} from the given source and sinks. */
   public static void build(
       Pipeline p,
-      PTransform<PBegin, PCollection<KafkaRecord<String, String>>> source,
+      PTransform<PBegin, PCollection<KafkaRecord<String, TickValue>>> source,
       CandleWindowing windowing,
       PTransform<PCollection<Candle>, ? extends POutput> candleSink,
       PTransform<PCollection<DeadLetter>, ? extends POutput> deadLetterSink) {

@@ -1,6 +1,5 @@
 package io.candles.pipeline;
 
-import io.candles.contract.RejectedTickException;
 import java.io.Serializable;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,7 +37,7 @@ import org.joda.time.Instant;
  * starts afresh instead, so the watermark never runs ahead of the records about to be replayed;
  * afresh means "active just now", which only delays the idle rule by {@code idleTimeout}.
  */
-public final class EventTimePolicy extends TimestampPolicy<String, String> {
+public final class EventTimePolicy extends TimestampPolicy<String, TickValue> {
 
   /** Processing time, injectable so tests need no wall clock. */
   @FunctionalInterface
@@ -81,28 +80,26 @@ public final class EventTimePolicy extends TimestampPolicy<String, String> {
   }
 
   /** The factory KafkaIO uses: one policy per partition. */
-  public static TimestampPolicyFactory<String, String> factory(
+  public static TimestampPolicyFactory<String, TickValue> factory(
       Duration maxOutOfOrderness, Duration idleTimeout) {
     return factory(maxOutOfOrderness, idleTimeout, System::currentTimeMillis);
   }
 
-  static TimestampPolicyFactory<String, String> factory(
+  static TimestampPolicyFactory<String, TickValue> factory(
       Duration maxOutOfOrderness, Duration idleTimeout, Clock clock) {
     return new Factory(maxOutOfOrderness, idleTimeout, clock);
   }
 
   @Override
-  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<String, String> record) {
+  public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<String, TickValue> record) {
     partition.lastRecordAt = clock.nowMillis();
-    long eventTime;
-    try {
-      eventTime = ParsedTicks.parse(record.getKV().getValue()).eventTimeMillis();
-    } catch (RejectedTickException e) {
+    if (!(record.getKV().getValue() instanceof TickValue.Accepted accepted)) {
       // It goes to the dead-letter topic; any timestamp will do, and it must not move the
       // watermark. The record's own timestamp is the producer's event time per the contract.
       long kafkaTime = record.getTimestamp();
       return kafkaTime > 0 ? new Instant(kafkaTime) : watermark;
     }
+    long eventTime = accepted.tick().eventTimeMillis();
     if (eventTime > partition.maxEventTime) {
       partition.maxEventTime = eventTime;
     }
@@ -127,7 +124,7 @@ public final class EventTimePolicy extends TimestampPolicy<String, String> {
     return watermark;
   }
 
-  private static final class Factory implements TimestampPolicyFactory<String, String> {
+  private static final class Factory implements TimestampPolicyFactory<String, TickValue> {
     private final Duration maxOutOfOrderness;
     private final Duration idleTimeout;
     private final Clock clock;
@@ -141,7 +138,7 @@ public final class EventTimePolicy extends TimestampPolicy<String, String> {
     }
 
     @Override
-    public TimestampPolicy<String, String> createTimestampPolicy(
+    public TimestampPolicy<String, TickValue> createTimestampPolicy(
         TopicPartition tp, Optional<Instant> previousWatermark) {
       String key = id + "/" + tp;
       long previous = previousWatermark.orElse(BoundedWindow.TIMESTAMP_MIN_VALUE).getMillis();

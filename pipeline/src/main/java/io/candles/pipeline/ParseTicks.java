@@ -2,7 +2,6 @@ package io.candles.pipeline;
 
 import io.candles.contract.DeadLetter;
 import io.candles.contract.RejectReason;
-import io.candles.contract.RejectedTickException;
 import io.candles.contract.Tick;
 import java.util.EnumMap;
 import java.util.Map;
@@ -25,14 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses and validates tick records per the contract. Accepted ticks come out as mid quotes keyed
+ * Parses and validates tick records per the contract. The parse itself happens once, as the value
+ * is deserialized ({@link TickValueDeserializer}), so that {@link EventTimePolicy} can stamp each
+ * record with its event time without parsing it again; here its outcome is routed. Accepted ticks come out as mid quotes keyed
  * by pair under {@link #QUOTES}, keeping the element timestamp (the event time stamped by
  * {@link ReadTicks}); rejected records come out under {@link #DEAD_LETTERS} with their reason,
  * are counted per reason in the {@value #METRICS_NAMESPACE} metrics namespace, and are logged
  * once per reason. Bad input never stops the pipeline.
  */
 public final class ParseTicks
-    extends PTransform<PCollection<KafkaRecord<String, String>>, PCollectionTuple> {
+    extends PTransform<PCollection<KafkaRecord<String, TickValue>>, PCollectionTuple> {
 
   public static final String METRICS_NAMESPACE = "ticks";
   public static final String ACCEPTED = "accepted";
@@ -49,7 +50,7 @@ public final class ParseTicks
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<KafkaRecord<String, String>> records) {
+  public PCollectionTuple expand(PCollection<KafkaRecord<String, TickValue>> records) {
     PCollectionTuple out = records.apply(
         "ParseAndValidate",
         ParDo.of(new ParseFn()).withOutputTags(QUOTES, TupleTagList.of(DEAD_LETTERS)));
@@ -58,7 +59,7 @@ public final class ParseTicks
     return out;
   }
 
-  static final class ParseFn extends DoFn<KafkaRecord<String, String>, KV<String, MidQuote>> {
+  static final class ParseFn extends DoFn<KafkaRecord<String, TickValue>, KV<String, MidQuote>> {
     private static final Logger LOG = LoggerFactory.getLogger(ParseTicks.class);
 
     private final Counter accepted = Metrics.counter(METRICS_NAMESPACE, ACCEPTED);
@@ -76,24 +77,26 @@ public final class ParseTicks
     }
 
     @ProcessElement
-    public void process(@Element KafkaRecord<String, String> record, MultiOutputReceiver out) {
-      String value = record.getKV().getValue();
-      try {
-        Tick t = ParsedTicks.parse(value);
+    public void process(@Element KafkaRecord<String, TickValue> record, MultiOutputReceiver out) {
+      TickValue value = record.getKV().getValue();
+      if (value instanceof TickValue.Accepted a) {
+        Tick t = a.tick();
         accepted.inc();
         out.get(QUOTES).output(KV.of(t.pair(), new MidQuote(
             t.eventTimeMillis(), t.mid(), record.getPartition(), record.getOffset())));
-      } catch (RejectedTickException e) {
-        rejected.get(e.reason()).inc();
-        String source = record.getTopic() + "/" + record.getPartition() + "@" + record.getOffset();
-        if (LOGGED.add(e.reason())) {
-          LOG.warn("Rejected tick record {} ({}): {}. Further '{}' rejections are counted in metric "
-              + "{}:{} and sent to the dead-letter topic without logging.",
-              source, e.reason().code(), e.detail(), e.reason().code(), METRICS_NAMESPACE,
-              rejectedMetric(e.reason()));
-        }
-        out.get(DEAD_LETTERS).output(DeadLetter.of(record.getKV().getKey(), value, e, source));
+        return;
       }
+      TickValue.Rejected r = (TickValue.Rejected) value;
+      rejected.get(r.reason()).inc();
+      String source = record.getTopic() + "/" + record.getPartition() + "@" + record.getOffset();
+      if (LOGGED.add(r.reason())) {
+        LOG.warn("Rejected tick record {} ({}): {}. Further '{}' rejections are counted in metric "
+            + "{}:{} and sent to the dead-letter topic without logging.",
+            source, r.reason().code(), r.detail(), r.reason().code(), METRICS_NAMESPACE,
+            rejectedMetric(r.reason()));
+      }
+      out.get(DEAD_LETTERS).output(
+          DeadLetter.of(record.getKV().getKey(), r.raw(), r.exception(), source));
     }
   }
 }

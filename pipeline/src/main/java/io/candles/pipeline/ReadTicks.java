@@ -21,7 +21,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.joda.time.Duration;
 
 /**
- * Reads tick records (key and value as strings) from Kafka, stamped with their event time by
+ * Reads tick records from Kafka, the key as a string and the value parsed once into a
+ * {@link TickValue} ({@link TickValueDeserializer}), stamped with their event time by
  * {@link EventTimePolicy}. Reads from the earliest offset: without checkpoints a restart must
  * recompute every window from its first tick, and the idempotent upsert makes that replay
  * converge on the same rows.
@@ -31,7 +32,7 @@ import org.joda.time.Duration;
  * this transform with its own event time, as KafkaIO would emit it. The batches pay the runners'
  * per-element cost of a source once per batch instead of once per tick.
  */
-public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<String, String>>> {
+public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<String, TickValue>>> {
 
   /**
    * At most this many records per batch: about one Flink bundle ({@code --maxBundleSize}); under
@@ -63,13 +64,13 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
   }
 
   @Override
-  public PCollection<KafkaRecord<String, String>> expand(PBegin begin) {
-    KafkaIO.Read<String, String> read = KafkaIO.<String, String>read()
+  public PCollection<KafkaRecord<String, TickValue>> expand(PBegin begin) {
+    KafkaIO.Read<String, TickValue> read = KafkaIO.<String, TickValue>read()
         .withBootstrapServers(bootstrapServers)
         .withTopic(topic)
-        // Nullable: a record without a key, or a tombstone, must reach the dead-letter topic.
+        // Nullable: a record without a key must reach the dead-letter topic.
         .withKeyDeserializerAndCoder(StringDeserializer.class, STRINGS)
-        .withValueDeserializerAndCoder(StringDeserializer.class, STRINGS)
+        .withValueDeserializerAndCoder(TickValueDeserializer.class, TickValue.Coder.of())
         .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness, idleTimeout))
         .withConsumerConfigUpdates(Map.of(
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -80,16 +81,16 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
             Read.from(new BatchingUnboundedSource<>(
                 KafkaSources.unboundedSource(read), MAX_BATCH, MAX_BATCH_TIME)))
         .apply("Unbatch", ParDo.of(new UnbatchFn()))
-        .setCoder(KafkaRecordCoder.of(STRINGS, STRINGS));
+        .setCoder(KafkaRecordCoder.of(STRINGS, TickValue.Coder.of()));
   }
 
   /** Emits each record of a batch at its own event time. */
   static final class UnbatchFn
-      extends DoFn<List<TimestampedValue<KafkaRecord<String, String>>>, KafkaRecord<String, String>> {
+      extends DoFn<List<TimestampedValue<KafkaRecord<String, TickValue>>>, KafkaRecord<String, TickValue>> {
     @ProcessElement
-    public void process(@Element List<TimestampedValue<KafkaRecord<String, String>>> batch,
-        OutputReceiver<KafkaRecord<String, String>> out) {
-      for (TimestampedValue<KafkaRecord<String, String>> r : batch) {
+    public void process(@Element List<TimestampedValue<KafkaRecord<String, TickValue>>> batch,
+        OutputReceiver<KafkaRecord<String, TickValue>> out) {
+      for (TimestampedValue<KafkaRecord<String, TickValue>> r : batch) {
         // Never earlier than the batch's own timestamp, the earliest of its records'.
         out.outputWithTimestamp(r.getValue(), r.getTimestamp());
       }

@@ -50,27 +50,27 @@ public class EventTimePolicyTest {
     };
   }
 
-  private static KafkaRecord<String, String> tickAt(long eventTime) {
+  private static KafkaRecord<String, TickValue> tickAt(long eventTime) {
     String value = "{\"pair\":\"BTCUSDT\",\"bid\":\"1\",\"ask\":\"2\",\"event_time\":" + eventTime + "}";
     return new KafkaRecord<>("ticks", 0, 0, eventTime + 999, KafkaTimestampType.CREATE_TIME,
-        new RecordHeaders(), "BTCUSDT", value);
+        new RecordHeaders(), "BTCUSDT", TickValueDeserializer.parse(value));
   }
 
-  private static TimestampPolicy<String, String> policy(FakeClock clock) {
+  private static TimestampPolicy<String, TickValue> policy(FakeClock clock) {
     return EventTimePolicy.factory(OUT_OF_ORDER, IDLE, clock)
         .createTimestampPolicy(new TopicPartition("ticks", 0), Optional.empty());
   }
 
   @Test
   public void timestampIsTheValuesEventTimeNotTheKafkaTimestamp() {
-    TimestampPolicy<String, String> policy = policy(new FakeClock(T0));
+    TimestampPolicy<String, TickValue> policy = policy(new FakeClock(T0));
     assertEquals(new Instant(T0 + 7), policy.getTimestampForRecord(backlog(5), tickAt(T0 + 7)));
   }
 
   @Test
   public void watermarkTrailsTheNewestEventTimeByTheOutOfOrderness() {
     FakeClock clock = new FakeClock(T0);
-    TimestampPolicy<String, String> policy = policy(clock);
+    TimestampPolicy<String, TickValue> policy = policy(clock);
     policy.getTimestampForRecord(backlog(5), tickAt(T0 + 10_000));
     // An older tick does not move the watermark back.
     policy.getTimestampForRecord(backlog(4), tickAt(T0 + 9_000));
@@ -80,10 +80,11 @@ public class EventTimePolicyTest {
   @Test
   public void anUnparseableRecordDoesNotMoveTheWatermark() {
     FakeClock clock = new FakeClock(T0);
-    TimestampPolicy<String, String> policy = policy(clock);
+    TimestampPolicy<String, TickValue> policy = policy(clock);
     policy.getTimestampForRecord(backlog(5), tickAt(T0));
-    KafkaRecord<String, String> garbage = new KafkaRecord<>("ticks", 0, 1, T0 + 60_000,
-        KafkaTimestampType.CREATE_TIME, new RecordHeaders(), "BTCUSDT", "garbage");
+    KafkaRecord<String, TickValue> garbage = new KafkaRecord<>("ticks", 0, 1, T0 + 60_000,
+        KafkaTimestampType.CREATE_TIME, new RecordHeaders(), "BTCUSDT",
+        TickValueDeserializer.parse("garbage"));
     assertEquals(new Instant(T0 + 60_000), policy.getTimestampForRecord(backlog(5), garbage));
     assertEquals(new Instant(T0 - 2_000), policy.getWatermark(backlog(5)));
   }
@@ -91,7 +92,7 @@ public class EventTimePolicyTest {
   @Test
   public void aPartitionThatNeverReceivedARecordAdvancesOnceIdle() {
     FakeClock clock = new FakeClock(T0);
-    TimestampPolicy<String, String> policy = policy(clock);
+    TimestampPolicy<String, TickValue> policy = policy(clock);
     assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, policy.getWatermark(backlog(0)));
     clock.now = T0 + 5_000;
     assertEquals(new Instant(T0), policy.getWatermark(backlog(0)));
@@ -102,7 +103,7 @@ public class EventTimePolicyTest {
   @Test
   public void aQuietPartitionAdvancesWithTheClockButNotWhileItHasBacklog() {
     FakeClock clock = new FakeClock(T0);
-    TimestampPolicy<String, String> policy = policy(clock);
+    TimestampPolicy<String, TickValue> policy = policy(clock);
     policy.getTimestampForRecord(backlog(100), tickAt(T0 - 60_000));
     clock.now = T0 + 30_000;
     // Behind on reading: the old event time rules, however long the silence.
@@ -117,7 +118,7 @@ public class EventTimePolicyTest {
   @Test
   public void aBusyPartitionIsNeverIdle() {
     FakeClock clock = new FakeClock(T0);
-    TimestampPolicy<String, String> policy = policy(clock);
+    TimestampPolicy<String, TickValue> policy = policy(clock);
     for (int i = 0; i < 10; i++) {
       clock.now = T0 + i * 1_000;
       policy.getTimestampForRecord(backlog(0), tickAt(T0 - 30_000 + i * 1_000));
@@ -127,7 +128,7 @@ public class EventTimePolicyTest {
 
   @Test
   public void resumesFromThePreviousWatermark() {
-    TimestampPolicy<String, String> policy = EventTimePolicy.factory(OUT_OF_ORDER, IDLE, new FakeClock(T0))
+    TimestampPolicy<String, TickValue> policy = EventTimePolicy.factory(OUT_OF_ORDER, IDLE, new FakeClock(T0))
         .createTimestampPolicy(new TopicPartition("ticks", 0), Optional.of(new Instant(T0 - 1)));
     assertEquals(new Instant(T0 - 1), policy.getWatermark(backlog(3)));
   }
@@ -139,13 +140,13 @@ public class EventTimePolicyTest {
     FakeClock clock = new FakeClock(T0);
     TopicPartition tp = new TopicPartition("ticks", 0);
     var factory = EventTimePolicy.factory(OUT_OF_ORDER, IDLE, clock);
-    TimestampPolicy<String, String> first = factory.createTimestampPolicy(tp, Optional.empty());
+    TimestampPolicy<String, TickValue> first = factory.createTimestampPolicy(tp, Optional.empty());
     first.getTimestampForRecord(backlog(0), tickAt(T0));
     Instant watermark = first.getWatermark(backlog(0));
     assertEquals(new Instant(T0 - 2_000), watermark);
     for (int i = 0; i < 3; i++) {
       clock.now += 2_000;
-      TimestampPolicy<String, String> resumed = factory.createTimestampPolicy(tp, Optional.of(watermark));
+      TimestampPolicy<String, TickValue> resumed = factory.createTimestampPolicy(tp, Optional.of(watermark));
       watermark = resumed.getWatermark(backlog(0));
     }
     // Six seconds without a record, over three policies: idle, so now - idleTimeout.
@@ -157,13 +158,13 @@ public class EventTimePolicyTest {
     FakeClock clock = new FakeClock(T0);
     TopicPartition tp = new TopicPartition("ticks", 0);
     var factory = EventTimePolicy.factory(OUT_OF_ORDER, IDLE, clock);
-    TimestampPolicy<String, String> first = factory.createTimestampPolicy(tp, Optional.empty());
+    TimestampPolicy<String, TickValue> first = factory.createTimestampPolicy(tp, Optional.empty());
     first.getTimestampForRecord(backlog(5), tickAt(T0));
     Instant checkpointed = first.getWatermark(backlog(5));
     // Records after the checkpoint move the newest event time on, then the job fails.
     first.getTimestampForRecord(backlog(4), tickAt(T0 + 60_000));
     first.getWatermark(backlog(4));
-    TimestampPolicy<String, String> restored = factory.createTimestampPolicy(tp, Optional.of(checkpointed));
+    TimestampPolicy<String, TickValue> restored = factory.createTimestampPolicy(tp, Optional.of(checkpointed));
     // The watermark stays where the checkpoint left it until the replayed records move it.
     assertEquals(checkpointed, restored.getWatermark(backlog(5)));
     restored.getTimestampForRecord(backlog(4), tickAt(T0 + 1_000));

@@ -36,9 +36,10 @@ public class ParseTicksTest {
   private static final String TIME = "2021-10-14T18:54:00.123Z";
   private static final long MILLIS = Instant.parse(TIME).toEpochMilli();
 
-  private static KafkaRecord<String, String> record(int partition, long offset, String key, String value) {
+  private static KafkaRecord<String, TickValue> record(
+      int partition, long offset, String key, String value) {
     return new KafkaRecord<>("ticks", partition, offset, MILLIS, KafkaTimestampType.CREATE_TIME,
-        new RecordHeaders(), key, value);
+        new RecordHeaders(), key, TickValueDeserializer.parse(value));
   }
 
   private static String tick(String pair, String bid, String ask) {
@@ -48,7 +49,7 @@ public class ParseTicksTest {
 
   @Test
   public void acceptedTicksBecomeMidQuotesAndRejectsGoToTheDeadLetterOutputCountedByReason() {
-    List<KafkaRecord<String, String>> records = List.of(
+    List<KafkaRecord<String, TickValue>> records = List.of(
         record(0, 10, "BTCUSDT", tick("BTCUSDT", "58000.10", "58000.20")),
         record(1, 3, "ETHUSDT", tick("ETHUSDT", "3000", "3000.01")),
         record(0, 11, "BTCUSDT", "{not json"),
@@ -59,7 +60,7 @@ public class ParseTicksTest {
 
     PCollectionTuple out = p
         .apply(Create.of(records).withCoder(KafkaRecordCoder.of(
-            NullableCoder.of(StringUtf8Coder.of()), NullableCoder.of(StringUtf8Coder.of()))))
+            NullableCoder.of(StringUtf8Coder.of()), TickValue.Coder.of())))
         .apply(new ParseTicks());
 
     PAssert.that(out.get(ParseTicks.QUOTES)).containsInAnyOrder(

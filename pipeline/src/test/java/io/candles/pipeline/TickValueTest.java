@@ -1,0 +1,69 @@
+package io.candles.pipeline;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import io.candles.contract.RejectReason;
+import io.candles.contract.Tick;
+import java.nio.charset.StandardCharsets;
+import org.apache.beam.sdk.testing.CoderProperties;
+import org.junit.Test;
+
+public class TickValueTest {
+
+  private static final String VALUE = "{\"pair\":\"BTCUSDT\",\"bid\":\"58000.10\",\"ask\":\"58000.20\","
+      + "\"event_time\":\"2021-10-14T18:54:00.123Z\",\"exchange\":\"binance\",\"update_id\":42}";
+
+  private static TickValue deserialize(String text) {
+    return new TickValueDeserializer().deserialize("ticks",
+        text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  public void aValidValueIsParsedOnceIntoItsTick() {
+    Tick t = ((TickValue.Accepted) deserialize(VALUE)).tick();
+    assertEquals("BTCUSDT", t.pair());
+    assertEquals(5_800_010_000_000L, t.bid());
+    assertEquals(5_800_020_000_000L, t.ask());
+    assertEquals(java.time.Instant.parse("2021-10-14T18:54:00.123Z").toEpochMilli(),
+        t.eventTimeMillis());
+    assertEquals("binance", t.exchange());
+    assertEquals(42, t.updateId());
+  }
+
+  @Test
+  public void aBadValueIsRejectedWithItsRawTextAndReason() {
+    TickValue.Rejected r = (TickValue.Rejected) deserialize("{\"pair\":\"BTCUSDT\"");
+    assertEquals("{\"pair\":\"BTCUSDT\"", r.raw());
+    assertEquals(RejectReason.INVALID_JSON, r.reason());
+    assertEquals(r.reason(), r.exception().reason());
+    assertEquals(r.detail(), r.exception().detail());
+  }
+
+  @Test
+  public void aRecordWithoutAValueIsRejectedNotThrown() {
+    TickValue.Rejected r = (TickValue.Rejected) deserialize(null);
+    assertNull(r.raw());
+    assertEquals(RejectReason.INVALID_JSON, r.reason());
+  }
+
+  @Test
+  public void invalidUtf8IsRejectedAndStillCarried() {
+    byte[] bytes = {'{', '"', 'p', (byte) 0xC3, '"', '}'};
+    TickValue.Rejected r =
+        (TickValue.Rejected) new TickValueDeserializer().deserialize("ticks", bytes);
+    assertTrue(r.raw().startsWith("{\"p"));
+  }
+
+  @Test
+  public void theCoderRoundTripsBothKindsAndIsDeterministic() throws Exception {
+    TickValue.Coder coder = TickValue.Coder.of();
+    CoderProperties.coderDecodeEncodeEqual(coder, deserialize(VALUE));
+    CoderProperties.coderDecodeEncodeEqual(coder, new TickValue.Accepted(
+        new Tick("ETHUSDT", 1, 2, 3, Tick.NO_TIME, null, Tick.NO_UPDATE_ID)));
+    CoderProperties.coderDecodeEncodeEqual(coder, deserialize("garbage"));
+    CoderProperties.coderDecodeEncodeEqual(coder, deserialize(null));
+    CoderProperties.coderDeterministic(coder, deserialize(VALUE), deserialize(VALUE));
+  }
+}
