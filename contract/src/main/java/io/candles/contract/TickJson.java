@@ -1,8 +1,11 @@
 package io.candles.contract;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * The tick record's JSON value: a single-pass reader that goes straight from the text to a
- * {@link Tick} with exact prices (no tree, no {@code double}), and the writer the ingester uses.
+ * The tick record's JSON value: a single-pass reader that goes straight from the UTF-8 bytes (as
+ * Kafka delivers them) to a {@link Tick} with exact prices (no tree, no {@code double}, no
+ * intermediate {@code String}), and the writer the ingester uses.
  *
  * <p>Unknown fields are skipped, so producers may add fields freely. When a field appears twice
  * the last one wins, as in most JSON readers.
@@ -25,9 +28,28 @@ public final class TickJson {
    */
   public static Tick parse(String json) throws RejectedTickException {
     if (json == null || json.isEmpty()) {
-      throw new RejectedTickException(RejectReason.INVALID_JSON, "the record value is empty");
+      throw empty();
     }
-    return new Reader(json).readTick();
+    byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    return new Reader(utf8, 0, utf8.length).readTick();
+  }
+
+  /**
+   * Reads and validates one tick record value from its UTF-8 encoding in
+   * {@code utf8[offset, offset+length)}. Positions in error details are byte offsets from
+   * {@code offset}.
+   *
+   * @throws RejectedTickException naming the contract rule it breaks
+   */
+  public static Tick parse(byte[] utf8, int offset, int length) throws RejectedTickException {
+    if (utf8 == null || length == 0) {
+      throw empty();
+    }
+    return new Reader(utf8, offset, offset + length).readTick();
+  }
+
+  private static RejectedTickException empty() {
+    return new RejectedTickException(RejectReason.INVALID_JSON, "the record value is empty");
   }
 
   /**
@@ -61,9 +83,13 @@ public final class TickJson {
     return sb.append('}').toString();
   }
 
-  /** A cursor over one JSON text. */
+  /** A cursor over one JSON text, as UTF-8 bytes. */
   private static final class Reader {
-    private final String s;
+    private final byte[] b;
+    private final int begin;
+    private final int end;
+    /** The bytes as characters, for the price and time parsers (which only see ASCII tokens). */
+    private final Latin1View text;
     private int pos;
 
     // The last string or number token read: its raw bounds, and its decoded text when it had
@@ -72,8 +98,12 @@ public final class TickJson {
     private int tokEnd;
     private String tokDecoded;
 
-    Reader(String s) {
-      this.s = s;
+    Reader(byte[] b, int begin, int end) {
+      this.b = b;
+      this.begin = begin;
+      this.end = end;
+      this.text = new Latin1View(b);
+      this.pos = begin;
     }
 
     Tick readTick() throws RejectedTickException {
@@ -100,14 +130,13 @@ public final class TickJson {
             throw invalid("expected a field name");
           }
           readString();
-          String key = tokDecoded != null ? tokDecoded : null;
-          int keyStart = tokStart;
-          int keyLen = tokEnd - tokStart;
+          int field = tokDecoded != null
+              ? fieldOf(tokDecoded)
+              : fieldOf(b, tokStart, tokEnd - tokStart);
           skipWhitespace();
           expect(':', "expected ':' after a field name");
           skipWhitespace();
-          char c = peek();
-          int field = key != null ? fieldOf(key, 0, key.length()) : fieldOf(s, keyStart, keyLen);
+          int c = peek();
           boolean isNull = c == 'n';
           switch (field) {
             case F_PAIR:
@@ -130,10 +159,10 @@ public final class TickJson {
                 readString();
                 price = tokDecoded != null
                     ? Prices.parsePrice(name, tokDecoded, 0, tokDecoded.length())
-                    : Prices.parsePrice(name, s, tokStart, tokEnd);
+                    : Prices.parsePrice(name, text, tokStart, tokEnd);
               } else if (c == '-' || (c >= '0' && c <= '9')) {
                 readNumber();
-                price = Prices.parsePrice(name, s, tokStart, tokEnd);
+                price = Prices.parsePrice(name, text, tokStart, tokEnd);
               } else if (isNull) {
                 skipValue();
                 if (field == F_BID) {
@@ -146,7 +175,7 @@ public final class TickJson {
                 int from = pos;
                 skipValue();
                 throw new RejectedTickException(
-                    RejectReason.NON_NUMERIC_PRICE, name + " is not a number: " + s.substring(from, pos));
+                    RejectReason.NON_NUMERIC_PRICE, name + " is not a number: " + utf8(from, pos));
               }
               if (field == F_BID) {
                 bid = price;
@@ -193,7 +222,7 @@ public final class TickJson {
               skipValue();
           }
           skipWhitespace();
-          char next = peek();
+          int next = peek();
           pos++;
           if (next == '}') {
             break;
@@ -204,7 +233,7 @@ public final class TickJson {
         }
       }
       skipWhitespace();
-      if (pos != s.length()) {
+      if (pos != end) {
         throw invalid("unexpected text after the object");
       }
 
@@ -233,30 +262,30 @@ public final class TickJson {
       return Tick.NO_TIME;
     }
 
-    private long readTime(String name, char c) throws RejectedTickException {
+    private long readTime(String name, int c) throws RejectedTickException {
       if (c == '"') {
         readString();
         return tokDecoded != null
             ? EventTimes.parseIso(name, tokDecoded, 0, tokDecoded.length())
-            : EventTimes.parseIso(name, s, tokStart, tokEnd);
+            : EventTimes.parseIso(name, text, tokStart, tokEnd);
       }
       if (c == '-' || (c >= '0' && c <= '9')) {
         readNumber();
         long v = parseLongOr(Long.MIN_VALUE);
         if (v == Long.MIN_VALUE) {
-          throw EventTimes.unparseable(name, s.substring(tokStart, tokEnd));
+          throw EventTimes.unparseable(name, utf8(tokStart, tokEnd));
         }
         return EventTimes.checkEpochMillis(name, v);
       }
       int from = pos;
       skipValue();
-      throw EventTimes.unparseable(name, s.substring(from, pos));
+      throw EventTimes.unparseable(name, utf8(from, pos));
     }
 
     /** The last number token as a long, or {@code otherwise} if it has a fraction or exponent. */
     private long parseLongOr(long otherwise) {
       int i = tokStart;
-      boolean negative = s.charAt(i) == '-';
+      boolean negative = b[i] == '-';
       if (negative) {
         i++;
       }
@@ -265,7 +294,7 @@ public final class TickJson {
       }
       long v = 0;
       for (; i < tokEnd; i++) {
-        char c = s.charAt(i);
+        int c = b[i];
         if (c < '0' || c > '9') {
           return otherwise;
         }
@@ -274,27 +303,34 @@ public final class TickJson {
       return negative ? -v : v;
     }
 
+    /** The last string token's text; short ASCII ones (pairs, exchanges) come from a cache. */
     private String tokText() {
-      return tokDecoded != null ? tokDecoded : s.substring(tokStart, tokEnd);
+      return tokDecoded != null ? tokDecoded : Symbols.of(b, tokStart, tokEnd);
     }
 
-    private char peek() throws RejectedTickException {
-      if (pos >= s.length()) {
+    /** The bytes {@code [from, to)} decoded, for error details. */
+    private String utf8(int from, int to) {
+      return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** The byte at {@code pos} as an unsigned value. */
+    private int peek() throws RejectedTickException {
+      if (pos >= end) {
         throw invalid("the text ends too early");
       }
-      return s.charAt(pos);
+      return b[pos] & 0xff;
     }
 
     private void expect(char c, String what) throws RejectedTickException {
-      if (pos >= s.length() || s.charAt(pos) != c) {
+      if (pos >= end || b[pos] != c) {
         throw invalid(what);
       }
       pos++;
     }
 
     private void skipWhitespace() {
-      while (pos < s.length()) {
-        char c = s.charAt(pos);
+      while (pos < end) {
+        byte c = b[pos];
         if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
           return;
         }
@@ -307,65 +343,84 @@ public final class TickJson {
       pos++;
       tokStart = pos;
       tokDecoded = null;
-      StringBuilder decoded = null;
-      while (true) {
-        if (pos >= s.length()) {
-          throw invalid("a string is not closed");
-        }
-        char c = s.charAt(pos);
+      // The common case: no escapes, so the token is the bytes between the quotes.
+      while (pos < end) {
+        byte c = b[pos];
         if (c == '"') {
           tokEnd = pos;
           pos++;
-          if (decoded != null) {
-            tokDecoded = decoded.toString();
-          }
           return;
         }
-        if (c < 0x20) {
+        if (c == '\\') {
+          readEscapedString();
+          return;
+        }
+        // Signed: bytes of multi-byte UTF-8 sequences are negative and pass.
+        if (c >= 0 && c < 0x20) {
           throw invalid("a control character inside a string");
         }
-        if (c == '\\') {
-          if (decoded == null) {
-            decoded = new StringBuilder().append(s, tokStart, pos);
-          }
-          if (pos + 1 >= s.length()) {
-            throw invalid("a string is not closed");
-          }
-          char e = s.charAt(pos + 1);
-          pos += 2;
-          switch (e) {
-            case '"': decoded.append('"'); break;
-            case '\\': decoded.append('\\'); break;
-            case '/': decoded.append('/'); break;
-            case 'b': decoded.append('\b'); break;
-            case 'f': decoded.append('\f'); break;
-            case 'n': decoded.append('\n'); break;
-            case 'r': decoded.append('\r'); break;
-            case 't': decoded.append('\t'); break;
-            case 'u':
-              if (pos + 4 > s.length()) {
+        pos++;
+      }
+      throw invalid("a string is not closed");
+    }
+
+    /** Finishes a string token from its first escape at {@code pos}, decoding it. */
+    private void readEscapedString() throws RejectedTickException {
+      StringBuilder decoded = new StringBuilder().append(utf8(tokStart, pos));
+      int run = pos;
+      while (true) {
+        if (pos >= end) {
+          throw invalid("a string is not closed");
+        }
+        byte c = b[pos];
+        if (c == '"') {
+          decoded.append(utf8(run, pos));
+          tokEnd = pos;
+          pos++;
+          tokDecoded = decoded.toString();
+          return;
+        }
+        if (c >= 0 && c < 0x20) {
+          throw invalid("a control character inside a string");
+        }
+        if (c != '\\') {
+          pos++;
+          continue;
+        }
+        decoded.append(utf8(run, pos));
+        if (pos + 1 >= end) {
+          throw invalid("a string is not closed");
+        }
+        byte e = b[pos + 1];
+        pos += 2;
+        switch (e) {
+          case '"': decoded.append('"'); break;
+          case '\\': decoded.append('\\'); break;
+          case '/': decoded.append('/'); break;
+          case 'b': decoded.append('\b'); break;
+          case 'f': decoded.append('\f'); break;
+          case 'n': decoded.append('\n'); break;
+          case 'r': decoded.append('\r'); break;
+          case 't': decoded.append('\t'); break;
+          case 'u':
+            if (pos + 4 > end) {
+              throw invalid("a bad \\u escape");
+            }
+            int code = 0;
+            for (int k = 0; k < 4; k++) {
+              int d = Character.digit(b[pos + k], 16);
+              if (d < 0) {
                 throw invalid("a bad \\u escape");
               }
-              int code = 0;
-              for (int k = 0; k < 4; k++) {
-                int d = Character.digit(s.charAt(pos + k), 16);
-                if (d < 0) {
-                  throw invalid("a bad \\u escape");
-                }
-                code = code * 16 + d;
-              }
-              decoded.append((char) code);
-              pos += 4;
-              break;
-            default:
-              throw invalid("a bad escape \\" + e);
-          }
-        } else {
-          if (decoded != null) {
-            decoded.append(c);
-          }
-          pos++;
+              code = code * 16 + d;
+            }
+            decoded.append((char) code);
+            pos += 4;
+            break;
+          default:
+            throw invalid("a bad escape \\" + (char) (e & 0xff));
         }
+        run = pos;
       }
     }
 
@@ -373,15 +428,15 @@ public final class TickJson {
     private void readNumber() throws RejectedTickException {
       tokStart = pos;
       tokDecoded = null;
-      if (pos < s.length() && s.charAt(pos) == '-') {
+      if (pos < end && b[pos] == '-') {
         pos++;
       }
       int intStart = pos;
       skipDigits();
-      if (pos == intStart || (s.charAt(intStart) == '0' && pos - intStart > 1)) {
+      if (pos == intStart || (b[intStart] == '0' && pos - intStart > 1)) {
         throw invalid("a malformed number");
       }
-      if (pos < s.length() && s.charAt(pos) == '.') {
+      if (pos < end && b[pos] == '.') {
         pos++;
         int fracStart = pos;
         skipDigits();
@@ -389,9 +444,9 @@ public final class TickJson {
           throw invalid("a malformed number");
         }
       }
-      if (pos < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+      if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
         pos++;
-        if (pos < s.length() && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
+        if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
           pos++;
         }
         int expStart = pos;
@@ -404,7 +459,7 @@ public final class TickJson {
     }
 
     private void skipDigits() {
-      while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+      while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
         pos++;
       }
     }
@@ -418,7 +473,7 @@ public final class TickJson {
       if (depth > 64) {
         throw invalid("nesting deeper than 64 levels");
       }
-      char c = peek();
+      int c = peek();
       switch (c) {
         case '"':
           readString();
@@ -441,7 +496,7 @@ public final class TickJson {
             skipWhitespace();
             skipValue(depth + 1);
             skipWhitespace();
-            char next = peek();
+            int next = peek();
             pos++;
             if (next == '}') {
               return;
@@ -461,7 +516,7 @@ public final class TickJson {
             skipWhitespace();
             skipValue(depth + 1);
             skipWhitespace();
-            char next = peek();
+            int next = peek();
             pos++;
             if (next == ']') {
               return;
@@ -484,25 +539,69 @@ public final class TickJson {
             readNumber();
             return;
           }
-          throw invalid("unexpected character '" + c + "'");
+          throw invalid("unexpected character '" + describe(c) + "'");
       }
     }
 
+    /** A byte for an error detail: itself when ASCII, else its hex value. */
+    private static String describe(int c) {
+      return c < 0x80 ? String.valueOf((char) c) : String.format("\\x%02X", c);
+    }
+
     private void literal(String word) throws RejectedTickException {
-      if (!s.startsWith(word, pos)) {
+      if (end - pos < word.length()) {
         throw invalid("unexpected text where a value should be");
+      }
+      for (int k = 0; k < word.length(); k++) {
+        if (b[pos + k] != word.charAt(k)) {
+          throw invalid("unexpected text where a value should be");
+        }
       }
       pos += word.length();
     }
 
     private RejectedTickException invalid(String what) {
       return new RejectedTickException(
-          RejectReason.INVALID_JSON, "not valid JSON: " + what + " at character " + pos);
+          RejectReason.INVALID_JSON, "not valid JSON: " + what + " at byte " + (pos - begin));
     }
 
     private static RejectedTickException missing(String field) {
       return new RejectedTickException(
           RejectReason.MISSING_FIELD, "required field " + field + " is missing or null");
+    }
+  }
+
+  /**
+   * The bytes of a JSON text seen as characters, one per byte, for {@link Prices} and
+   * {@link EventTimes}: they accept ASCII only, and any other byte maps to a character they
+   * reject, so reading UTF-8 this way never accepts what the decoded text would not.
+   */
+  private static final class Latin1View implements CharSequence {
+    private final byte[] b;
+
+    Latin1View(byte[] b) {
+      this.b = b;
+    }
+
+    @Override
+    public int length() {
+      return b.length;
+    }
+
+    @Override
+    public char charAt(int index) {
+      return (char) (b[index] & 0xff);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      // Only for error details: decode, so they show the text as sent.
+      return new String(b, start, end - start, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+      return new String(b, StandardCharsets.UTF_8);
     }
   }
 
@@ -515,26 +614,42 @@ public final class TickJson {
   private static final int F_EXCHANGE = 6;
   private static final int F_UPDATE_ID = 7;
 
-  /** Which known field the key {@code s[start, start+len)} names, without allocating. */
-  private static int fieldOf(String s, int start, int len) {
+  /** Which known field the key {@code b[start, start+len)} names, without allocating. */
+  private static int fieldOf(byte[] b, int start, int len) {
     switch (len) {
       case 3:
-        if (s.startsWith(BID, start)) {
+        if (is(BID, b, start)) {
           return F_BID;
         }
-        return s.startsWith(ASK, start) ? F_ASK : F_OTHER;
+        return is(ASK, b, start) ? F_ASK : F_OTHER;
       case 4:
-        return s.startsWith(PAIR, start) ? F_PAIR : F_OTHER;
+        return is(PAIR, b, start) ? F_PAIR : F_OTHER;
       case 8:
-        return s.startsWith(EXCHANGE, start) ? F_EXCHANGE : F_OTHER;
+        return is(EXCHANGE, b, start) ? F_EXCHANGE : F_OTHER;
       case 9:
-        return s.startsWith(UPDATE_ID, start) ? F_UPDATE_ID : F_OTHER;
+        return is(UPDATE_ID, b, start) ? F_UPDATE_ID : F_OTHER;
       case 10:
-        return s.startsWith(EVENT_TIME, start) ? F_EVENT_TIME : F_OTHER;
+        return is(EVENT_TIME, b, start) ? F_EVENT_TIME : F_OTHER;
       case 11:
-        return s.startsWith(INGEST_TIME, start) ? F_INGEST_TIME : F_OTHER;
+        return is(INGEST_TIME, b, start) ? F_INGEST_TIME : F_OTHER;
       default:
         return F_OTHER;
     }
+  }
+
+  /** Which known field a key that had escapes names. */
+  private static int fieldOf(String key) {
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    return fieldOf(utf8, 0, utf8.length);
+  }
+
+  /** Whether {@code b} holds the ASCII {@code name} at {@code start} (the length is checked). */
+  private static boolean is(String name, byte[] b, int start) {
+    for (int k = 0; k < name.length(); k++) {
+      if (b[start + k] != name.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

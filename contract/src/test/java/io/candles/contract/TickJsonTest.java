@@ -160,4 +160,45 @@ public class TickJsonTest {
       return e;
     }
   }
+
+  @Test
+  public void readsUtf8BytesAtAnOffsetAsTheTextWouldRead() throws Exception {
+    // Non-ASCII text, raw and around an escape: decoded as UTF-8, as the text itself would be.
+    String value = "{\"pair\":\"BTC\u20acUSD\",\"bid\":\"1\",\"ask\":\"2\",\"event_time\":0,"
+        + "\"exchange\":\"b\u00f6rse \\u0041\u00e9\"}";
+    byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] framed = new byte[utf8.length + 7];
+    System.arraycopy(utf8, 0, framed, 3, utf8.length);
+    Tick t = TickJson.parse(framed, 3, utf8.length);
+    assertEquals("BTC\u20acUSD", t.pair());
+    assertEquals("b\u00f6rse A\u00e9", t.exchange());
+    assertEquals(TickJson.parse(value), t);
+  }
+
+  @Test
+  public void aNonAsciiPriceIsNotNumericAndNamedAsSent() {
+    assertRejected("{\"pair\":\"X\",\"bid\":\"1\u00bd\",\"ask\":\"2\",\"event_time\":0}",
+        RejectReason.NON_NUMERIC_PRICE, "1\u00bd");
+  }
+
+  @Test
+  public void aControlCharacterOrAnUnclosedStringInBytesIsInvalidJson() {
+    assertRejected("{\"pair\":\"X\u0001\"}", RejectReason.INVALID_JSON, "control character");
+    assertRejected("{\"pair\":\"X", RejectReason.INVALID_JSON, "not closed at byte 10");
+  }
+
+  @Test
+  public void pairsAreSharedStringsAndEveryPairStaysItself() throws Exception {
+    Tick a = parse("{\"pair\":\"SOLUSDT\",\"bid\":\"1\",\"ask\":\"2\",\"event_time\":0}");
+    Tick b = parse("{\"pair\":\"SOLUSDT\",\"bid\":\"3\",\"ask\":\"4\",\"event_time\":0}");
+    org.junit.Assert.assertSame(a.pair(), b.pair());
+    // Far more pairs than the table has slots: colliding ones are still read right.
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 5000; i++) {
+        String pair = "P" + i;
+        assertEquals(pair, parse("{\"pair\":\"" + pair + "\",\"bid\":\"1\",\"ask\":\"2\","
+            + "\"event_time\":0}").pair());
+      }
+    }
+  }
 }

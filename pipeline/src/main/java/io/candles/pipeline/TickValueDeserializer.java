@@ -15,8 +15,12 @@ public final class TickValueDeserializer implements Deserializer<TickValue> {
 
   @Override
   public TickValue deserialize(String topic, byte[] data) {
-    String raw = data == null ? null : new String(data, StandardCharsets.UTF_8);
-    return parse(raw);
+    try {
+      // Straight from the bytes: the text is decoded only for a rejection's dead letter.
+      return new TickValue.Accepted(TickJson.parse(data, 0, data == null ? 0 : data.length));
+    } catch (RejectedTickException e) {
+      return TickValue.Rejected.of(data == null ? null : new String(data, StandardCharsets.UTF_8), e);
+    }
   }
 
   /** The value for a record's text (null for a record without a value). */
