@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * Sharing the table between threads is safe because a {@code String} is immutable and safely
  * published through its final fields, even when read without synchronization.
  */
-final class Symbols {
+public final class Symbols {
   private static final int SLOTS = 1024;
   private static final int MAX_LENGTH = 32;
   private static final String[] TABLE = new String[SLOTS];
@@ -20,7 +20,7 @@ final class Symbols {
   private Symbols() {}
 
   /** The UTF-8 text {@code b[start, end)}, shared when it is short and ASCII. */
-  static String of(byte[] b, int start, int end) {
+  public static String of(byte[] b, int start, int end) {
     int length = end - start;
     if (length > MAX_LENGTH) {
       return new String(b, start, length, StandardCharsets.UTF_8);

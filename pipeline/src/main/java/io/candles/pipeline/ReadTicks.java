@@ -17,7 +17,6 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.joda.time.Duration;
 
 /**
@@ -69,7 +68,7 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
         .withBootstrapServers(bootstrapServers)
         .withTopic(topic)
         // Nullable: a record without a key must reach the dead-letter topic.
-        .withKeyDeserializerAndCoder(StringDeserializer.class, STRINGS)
+        .withKeyDeserializerAndCoder(PairKeyDeserializer.class, STRINGS)
         .withValueDeserializerAndCoder(TickValueDeserializer.class, TickValue.Coder.of())
         .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness, idleTimeout))
         .withConsumerConfigUpdates(Map.of(

@@ -66,4 +66,15 @@ public class TickValueTest {
     CoderProperties.coderDecodeEncodeEqual(coder, deserialize(null));
     CoderProperties.coderDeterministic(coder, deserialize(VALUE), deserialize(VALUE));
   }
+
+  @Test
+  public void keysAreReadAsSharedPairStringsAndMayBeMissing() {
+    PairKeyDeserializer keys = new PairKeyDeserializer();
+    String a = keys.deserialize("ticks", "BTCUSDT".getBytes(StandardCharsets.UTF_8));
+    String b = keys.deserialize("ticks", "BTCUSDT".getBytes(StandardCharsets.UTF_8));
+    assertEquals("BTCUSDT", a);
+    org.junit.Assert.assertSame(a, b);
+    assertEquals("\u00e9t\u00e9", keys.deserialize("ticks", "\u00e9t\u00e9".getBytes(StandardCharsets.UTF_8)));
+    assertNull(keys.deserialize("ticks", null));
+  }
 }
