@@ -104,4 +104,11 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
   Integer getJdbcBatchSize();
 
   void setJdbcBatchSize(Integer value);
+
+  @Description("How long a JDBC batch may wait for more rows before it is written: on a stream "
+      + "JdbcIO holds every row this long after the first of its batch.")
+  @Default.String("20ms")
+  String getJdbcMaxBatchWait();
+
+  void setJdbcMaxBatchWait(String value);
 }

@@ -43,7 +43,8 @@ public final class CandlePipeline {
             Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness()),
             Durations.parse("idleTimeout", options.getIdleTimeout())),
         windowing(options),
-        new UpsertCandles(jdbc(options), options.getTable(), options.getJdbcBatchSize()),
+        new UpsertCandles(jdbc(options), options.getTable(), options.getJdbcBatchSize(),
+            Durations.parse("jdbcMaxBatchWait", options.getJdbcMaxBatchWait())),
         new WriteDeadLetters(options.getBootstrapServers(), options.getDlqTopic()));
     return p;
   }

@@ -170,6 +170,9 @@ public final class Preflight {
     if (o.getJdbcBatchSize() == null || o.getJdbcBatchSize() < 1) {
       throw new IllegalArgumentException("--jdbcBatchSize must be at least 1");
     }
+    if (Durations.parse("jdbcMaxBatchWait", o.getJdbcMaxBatchWait()).getMillis() < 1) {
+      throw new IllegalArgumentException("--jdbcMaxBatchWait must be at least 1ms");
+    }
     if (o.getTopicPartitions() == null || o.getTopicPartitions() < 1) {
       throw new IllegalArgumentException("--topicPartitions must be at least 1");
     }

@@ -20,7 +20,7 @@ public class CandlesLauncherTest {
         {"jdbcPassword", "postgres"}, {"table", "candle_stick_five_min"}, {"windowSize", "5m"},
         {"windowPeriod", "1m"}, {"earlyFiringDelay", "100ms"}, {"allowedLateness", "1m"},
         {"maxOutOfOrderness", "2s"}, {"idleTimeout", "5s"}, {"jdbcBatchSize", "1000"},
-        {"topicPartitions", "3"}};
+        {"jdbcMaxBatchWait", "20ms"}, {"topicPartitions", "3"}};
     for (String[] o : options) {
       assertThat(r.out(), containsString("--" + o[0] + "="));
       assertThat("default of " + o[0], r.out(), containsString("Default: " + o[1]));
@@ -40,6 +40,14 @@ public class CandlesLauncherTest {
     LauncherOutput r = LauncherOutput.run("--windowSize=5m", "--windowPeriod=2m");
     assertEquals(2, r.exitCode());
     assertThat(r.err(), containsString("multiple of the period"));
+  }
+
+  @Test
+  public void aZeroJdbcBatchWaitIsRefused() {
+    LauncherOutput r = LauncherOutput.run("--jdbcMaxBatchWait=0ms");
+    assertEquals(2, r.exitCode());
+    assertEquals(r.err(), 1, r.errorLines());
+    assertThat(r.err(), containsString("--jdbcMaxBatchWait must be at least 1ms"));
   }
 
   @Test
