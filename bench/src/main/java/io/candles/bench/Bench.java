@@ -250,7 +250,7 @@ public final class Bench {
         Thread.sleep(200);
       }
       Thread.sleep(1000);
-      Percentiles p = latencies(table, sent, load.pairs(), measuredFrom);
+      Percentiles p = latencies(table, sent, load.pairs(), measuredFrom, latencyLog());
       result.put("ratePerPair", ratePerPair);
       result.put("targetTicksPerSecond", ratePerPair * pairs);
       result.put("achievedTicksPerSecond", Math.round(achieved));
@@ -268,12 +268,23 @@ public final class Bench {
     }
   }
 
+  /**
+   * Where the latency of each measured tick is written (send time and latency in milliseconds, one
+   * line each), next to the JSON result; null without {@code --out}. It shows when the slow ticks
+   * were sent: a tail that comes in bursts every few seconds is a pause, not a slow path.
+   */
+  private Path latencyLog() {
+    String out = args.get("out");
+    return out == null ? null : Paths.get(out.replaceAll("\\.json$", "") + "-latencies.csv");
+  }
+
   /** Latency of every tick sent at or after {@code from}; a tick never seen counts as -1 (missing). */
   private static Percentiles latencies(CandleTable table, TickLoad.Sent sent, List<String> pairs,
-      long from) throws Exception {
+      long from, Path csvFile) throws Exception {
     Map<String, CandleTable.LongList> audit = table.audit();
     // For each window: the time at which its tick_count first reached each value (prefix max).
     long[] latency = new long[sent.size];
+    StringBuilder csv = csvFile == null ? null : new StringBuilder("send_time_ms,latency_ms\n");
     int n = 0;
     int missing = 0;
     Map<String, Integer> rank = new HashMap<>();
@@ -300,6 +311,13 @@ public final class Bench {
         continue;
       }
       latency[n++] = Math.max(0, seen - sent.sendTime[i]);
+      if (csv != null) {
+        csv.append(sent.sendTime[i]).append(',').append(latency[n - 1]).append('\n');
+      }
+    }
+    if (csv != null) {
+      Files.createDirectories(csvFile.toAbsolutePath().getParent());
+      Files.writeString(csvFile, csv, StandardCharsets.UTF_8);
     }
     if (missing > 0) {
       System.out.printf("%,d measured ticks never became visible%n", missing);
