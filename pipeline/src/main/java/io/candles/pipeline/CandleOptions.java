@@ -107,8 +107,17 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
 
   @Description("How long a JDBC batch may wait for more rows before it is written: on a stream "
       + "JdbcIO holds every row this long after the first of its batch.")
-  @Default.String("20ms")
+  @Default.String("5ms")
   String getJdbcMaxBatchWait();
 
   void setJdbcMaxBatchWait(String value);
+
+  @Description("Flink runner only: how long a network buffer between two operators may wait to "
+      + "fill before it is sent (Flink's execution.buffer-timeout.interval, for a job the launcher "
+      + "builds without --flinkConfDir). The pipeline has two such exchanges; shorter means lower "
+      + "latency and more, smaller buffers.")
+  @Default.String("10ms")
+  String getNetworkBufferTimeout();
+
+  void setNetworkBufferTimeout(String value);
 }

@@ -173,6 +173,7 @@ public final class Preflight {
     if (Durations.parse("jdbcMaxBatchWait", o.getJdbcMaxBatchWait()).getMillis() < 1) {
       throw new IllegalArgumentException("--jdbcMaxBatchWait must be at least 1ms");
     }
+    Durations.parse("networkBufferTimeout", o.getNetworkBufferTimeout());
     if (o.getTopicPartitions() == null || o.getTopicPartitions() < 1) {
       throw new IllegalArgumentException("--topicPartitions must be at least 1");
     }

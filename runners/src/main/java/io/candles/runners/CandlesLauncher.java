@@ -2,6 +2,7 @@ package io.candles.runners;
 
 import io.candles.pipeline.CandleOptions;
 import io.candles.pipeline.CandlePipeline;
+import io.candles.pipeline.Durations;
 import io.candles.pipeline.Preflight;
 import java.lang.reflect.Field;
 import java.util.Arrays;
@@ -113,13 +114,19 @@ public final class CandlesLauncher {
     boolean detached = false;
     if (flink) {
       FlinkPipelineOptions flinkOptions = options.as(FlinkPipelineOptions.class);
-      List<String> applied = FlinkDefaults.apply(flinkOptions, givenOptionNames(args),
-          topicPartitions(options.getBootstrapServers(), options.getTopic()));
+      Set<String> given = givenOptionNames(args);
+      List<String> applied = FlinkDefaults.apply(flinkOptions, given,
+          topicPartitions(options.getBootstrapServers(), options.getTopic()),
+          Durations.parse("networkBufferTimeout", options.getNetworkBufferTimeout()).getMillis());
       if (!applied.isEmpty()) {
         System.out.println("Flink settings (defaults of this launcher): " + String.join(" ", applied));
       }
       for (String warning : FlinkDefaults.warnings(flinkOptions)) {
         System.err.println("warning: " + warning);
+      }
+      if (given.contains("networkBufferTimeout") && given.contains("flinkConfDir")) {
+        System.err.println("warning: --networkBufferTimeout has no effect with --flinkConfDir: set "
+            + FlinkDefaults.BUFFER_TIMEOUT_KEY + " in that directory's config.yaml");
       }
       detached = !flinkOptions.getAttachedMode() && !FlinkDefaults.isLocal(flinkOptions);
     }

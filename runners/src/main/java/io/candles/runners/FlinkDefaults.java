@@ -133,18 +133,17 @@ final class FlinkDefaults {
 
   private FlinkDefaults() {}
 
-  /** The network buffer timeout, as in the session cluster's configuration. */
+  /** The network buffer timeout's key, as in the session cluster's configuration. */
   static final String BUFFER_TIMEOUT_KEY = "execution.buffer-timeout.interval";
-  static final String BUFFER_TIMEOUT = "10 ms";
 
   /**
    * A client configuration directory: a config.yaml with the buffer timeout. Its name is derived
-   * from its content, so every launch shares one directory instead of leaving a new one behind
-   * whenever a launcher is killed before its delete-on-exit hooks run.
+   * from its content, so every launch with the same settings shares one directory instead of
+   * leaving a new one behind whenever a launcher is killed before its delete-on-exit hooks run.
    */
-  static String localConfDir() {
+  static String localConfDir(long bufferTimeoutMillis) {
     String yaml = "# Written by the candle pipeline's launcher.\n" + BUFFER_TIMEOUT_KEY + ": "
-        + BUFFER_TIMEOUT + "\n";
+        + bufferTimeoutMillis + " ms\n";
     Path dir = Paths.get(System.getProperty("java.io.tmpdir"),
         "candles-flink-conf-" + Integer.toHexString(yaml.hashCode()) + "-"
             + System.getProperty("user.name", "user"));
@@ -176,7 +175,8 @@ final class FlinkDefaults {
    * @param partitions the partitions of the tick topic, if known: more readers than partitions
    *     would idle, so parallelism defaults to at most this
    */
-  static List<String> apply(FlinkPipelineOptions o, Set<String> given, OptionalInt partitions) {
+  static List<String> apply(FlinkPipelineOptions o, Set<String> given, OptionalInt partitions,
+      long bufferTimeoutMillis) {
     List<String> applied = new ArrayList<>();
     boolean local = isLocal(o);
     if (!given.contains("maxBundleSize")) {
@@ -219,9 +219,10 @@ final class FlinkDefaults {
       // The buffer timeout is the job's, set by the client that builds the job graph from
       // --flinkConfDir (a cluster's own config.yaml does not change it for submitted jobs); else
       // Flink's 100 ms default holds records up to 100 ms at each of the two network exchanges.
-      String dir = localConfDir();
+      String dir = localConfDir(bufferTimeoutMillis);
       o.setFlinkConfDir(dir);
-      applied.add("--flinkConfDir=" + dir + " (" + BUFFER_TIMEOUT_KEY + ": " + BUFFER_TIMEOUT + ")");
+      applied.add("--flinkConfDir=" + dir + " (" + BUFFER_TIMEOUT_KEY + ": " + bufferTimeoutMillis
+          + " ms, from --networkBufferTimeout)");
     }
     if (!local) {
       // Keep the last checkpoint when the job is cancelled or fails for good, so it can be resumed

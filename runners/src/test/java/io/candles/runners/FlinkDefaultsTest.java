@@ -29,7 +29,7 @@ public class FlinkDefaultsTest {
   public void latencySettingsReplaceTheRunnersDefaults() {
     FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--streaming=true");
     assertEquals(Long.valueOf(1000), o.getMaxBundleTimeMills()); // Beam's streaming default: too slow
-    FlinkDefaults.apply(o, Set.of("runner", "streaming"), OptionalInt.of(3));
+    FlinkDefaults.apply(o, Set.of("runner", "streaming"), OptionalInt.of(3), 10);
     assertEquals(Long.valueOf(FlinkDefaults.MAX_BUNDLE_TIME_MILLIS), o.getMaxBundleTimeMills());
     assertEquals(Long.valueOf(FlinkDefaults.MAX_BUNDLE_SIZE), o.getMaxBundleSize());
     assertEquals(Long.valueOf(FlinkDefaults.CHECKPOINTING_INTERVAL_MILLIS), o.getCheckpointingInterval());
@@ -45,7 +45,7 @@ public class FlinkDefaultsTest {
     String[] args = {"--runner=FlinkRunner", "--maxBundleTimeMills=200", "--checkpointingInterval=60000",
         "--parallelism=5", "--objectReuse=false"};
     FlinkPipelineOptions o = parse(args);
-    List<String> applied = FlinkDefaults.apply(o, CandlesLauncher.givenOptionNames(args), OptionalInt.of(3));
+    List<String> applied = FlinkDefaults.apply(o, CandlesLauncher.givenOptionNames(args), OptionalInt.of(3), 10);
     assertEquals(Long.valueOf(200), o.getMaxBundleTimeMills());
     assertEquals(Long.valueOf(60000), o.getCheckpointingInterval());
     assertEquals(Integer.valueOf(5), o.getParallelism());
@@ -58,10 +58,10 @@ public class FlinkDefaultsTest {
   @Test
   public void locallyParallelismIsBoundedByPartitionsAndCores() {
     FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--flinkMaster=[local]");
-    FlinkDefaults.apply(o, Set.of(), OptionalInt.of(1));
+    FlinkDefaults.apply(o, Set.of(), OptionalInt.of(1), 10);
     assertEquals(Integer.valueOf(1), o.getParallelism());
     FlinkPipelineOptions many = parse("--runner=FlinkRunner", "--flinkMaster=[local]");
-    FlinkDefaults.apply(many, Set.of(), OptionalInt.of(1000));
+    FlinkDefaults.apply(many, Set.of(), OptionalInt.of(1000), 10);
     assertEquals(Integer.valueOf(Runtime.getRuntime().availableProcessors()), many.getParallelism());
     // A local run keeps checkpoints in memory, and stays attached.
     assertFalse(many.isExternalizedCheckpointsEnabled());
@@ -75,7 +75,7 @@ public class FlinkDefaultsTest {
       closed = s.getLocalPort();
     }
     FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--flinkMaster=127.0.0.1:" + closed);
-    List<String> applied = FlinkDefaults.apply(o, Set.of(), OptionalInt.of(4));
+    List<String> applied = FlinkDefaults.apply(o, Set.of(), OptionalInt.of(4), 10);
     assertFalse(o.getAttachedMode());
     assertTrue(o.isExternalizedCheckpointsEnabled());
     assertTrue(o.getRetainExternalizedCheckpointsOnCancellation());
@@ -108,7 +108,7 @@ public class FlinkDefaultsTest {
   @Test
   public void aMiniClusterFlushesNetworkBuffersAfter10Milliseconds() {
     FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--flinkMaster=[local]");
-    FlinkDefaults.apply(o, Set.of("runner", "flinkMaster"), OptionalInt.of(4));
+    FlinkDefaults.apply(o, Set.of("runner", "flinkMaster"), OptionalInt.of(4), 10);
     org.apache.flink.configuration.Configuration conf =
         org.apache.flink.configuration.GlobalConfiguration.loadConfiguration(o.getFlinkConfDir());
     assertEquals(java.time.Duration.ofMillis(10),
@@ -116,16 +116,27 @@ public class FlinkDefaultsTest {
   }
 
   @Test
+  public void theBufferTimeoutIsTheOneGiven() {
+    FlinkPipelineOptions o = parse("--runner=FlinkRunner", "--flinkMaster=[local]");
+    FlinkDefaults.apply(o, Set.of("runner", "flinkMaster"), OptionalInt.of(4), 2);
+    org.apache.flink.configuration.Configuration conf =
+        org.apache.flink.configuration.GlobalConfiguration.loadConfiguration(o.getFlinkConfDir());
+    assertEquals(java.time.Duration.ofMillis(2),
+        conf.get(org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT));
+  }
+
+  @Test
   public void everyLaunchSharesOneConfigurationDirectory() {
     // A killed launcher cannot delete what it wrote: launches must not pile up directories.
-    assertEquals(FlinkDefaults.localConfDir(), FlinkDefaults.localConfDir());
+    assertEquals(FlinkDefaults.localConfDir(10), FlinkDefaults.localConfDir(10));
+    assertFalse(FlinkDefaults.localConfDir(10).equals(FlinkDefaults.localConfDir(2)));
   }
 
   @Test
   public void aConfigurationDirectoryTheUserGaveIsKept() {
     String[] args = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--flinkConfDir=/etc/flink"};
     FlinkPipelineOptions o = parse(args);
-    FlinkDefaults.apply(o, CandlesLauncher.givenOptionNames(args), OptionalInt.of(4));
+    FlinkDefaults.apply(o, CandlesLauncher.givenOptionNames(args), OptionalInt.of(4), 10);
     assertEquals("/etc/flink", o.getFlinkConfDir());
   }
 }
