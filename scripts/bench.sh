@@ -12,7 +12,7 @@
 #              scale-out by adding workers, each bringing one core (default: "DirectRunner")
 # --scenarios  throughput: preload --ticks (default 2,000,000) over 50 pairs, time until all are in
 #                          the table;
-#              latency:    live load at each of --loads, 15 s warm-up then 60 s measured
+#              latency:    live load at each of --loads, 30 s warm-up then 60 s measured
 #              (default: both)
 # --loads      latency loads as PAIRSxRATE, ticks/s per pair (default: "20x400 50x417 5x100 10x500":
 #              the reference load, the peak, a light one, and 5,000 ticks/s)

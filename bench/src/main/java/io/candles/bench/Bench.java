@@ -197,7 +197,9 @@ public final class Bench {
   private boolean latency(TickLoad load, CandleTable table, int pairs, String bootstrap,
       String topic, String runner, Map<String, Object> result) throws Exception {
     long ratePerPair = num("ratePerPair", 400);
-    long warmupMillis = num("warmupSeconds", 15) * 1000;
+    // 30 s: the per-tick log (latencyLog) showed the pipeline's JVM still settling (JIT, heap
+    // sizing) until 20 to 30 s after its start, with a tail three times the steady one.
+    long warmupMillis = num("warmupSeconds", 30) * 1000;
     long durationMillis = num("durationSeconds", 60) * 1000;
     long total = ratePerPair * pairs * (warmupMillis + durationMillis) / 1000;
     table.addAuditTrigger();
