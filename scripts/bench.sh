@@ -18,6 +18,8 @@
 #              the reference load, the issue's peak, a light one, and 5,000 ticks/s)
 # --quick      small runs (200,000 ticks; latency 20 s) to try the set-up
 #
+# BENCH_EXTRA (environment) adds arguments to every run: --pipeline.NAME=VALUE for the pipeline
+# (e.g. --pipeline.earlyFiringDelay=20ms), --pipelineJvmOpts=... for its JVM, --warmupSeconds=N.
 # It starts its own Kafka broker and PostgreSQL (data in .bench-data, wiped first), and stops them.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
     --ticks) TICKS="$2"; shift 2 ;;
     --loads) LOADS="$2"; shift 2 ;;
     --quick) TICKS=200000; DURATION=20; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
