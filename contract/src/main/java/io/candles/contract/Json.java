@@ -2,6 +2,8 @@ package io.candles.contract;
 
 /** The one JSON string escaper of the project. */
 public final class Json {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private Json() {}
 
   /** Appends {@code value} as a JSON string literal, or {@code null}. */
@@ -20,7 +22,8 @@ public final class Json {
         case '\t': sb.append("\\t"); break;
         default:
           if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
+            // A dead letter can hold a whole value of control characters: no formatter per char.
+            sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
           } else {
             sb.append(c);
           }

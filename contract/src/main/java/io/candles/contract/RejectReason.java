@@ -2,7 +2,8 @@ package io.candles.contract;
 
 /**
  * Why a tick record was rejected: the contract's rejection rules, one constant each. The
- * {@link #code()} is what the dead-letter topic and the metrics carry.
+ * {@link #code()} is what the dead-letter topic and the metrics carry. Codes are stable: they are
+ * written to Kafka and to checkpoints, so a constant may be added but never renamed.
  */
 public enum RejectReason {
   /** The value is not a JSON object (or is empty). */
@@ -21,7 +22,19 @@ public enum RejectReason {
   /** {@code ask < bid}. */
   CROSSED_BOOK("crossed_book"),
   /** {@code event_time} cannot be parsed. */
-  UNPARSEABLE_TIME("unparseable_time");
+  UNPARSEABLE_TIME("unparseable_time"),
+  /**
+   * {@code event_time} is more than the allowed clock skew ahead of the clock it is checked
+   * against ({@link TickRules#checkClock}): a bad exchange or producer clock, which would otherwise
+   * pin the watermark in the future.
+   */
+  EVENT_TIME_IN_FUTURE("event_time_in_future"),
+  /**
+   * A valid tick read after the allowed lateness of its windows had passed, so it can no longer
+   * change them. Only the pipeline decides this (it alone knows the watermark); it is counted and
+   * dead-lettered rather than dropped silently.
+   */
+  LATE("late");
 
   private final String code;
 

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param token bearer token for start/stop, or null
  * @param simRate the in-process simulator's ticks per minute per pair ({@code --exchange simulator})
  * @param simPort the in-process simulator's port, 0 for any free one
+ * @param maxClockSkew how far ahead of the receive time an exchange's event time may be
  */
 public record IngestOptions(
     String exchange,
@@ -41,7 +42,8 @@ public record IngestOptions(
     boolean createTopics,
     Map<String, String> producerOverrides,
     int simRate,
-    int simPort) {
+    int simPort,
+    Duration maxClockSkew) {
 
   public static final List<String> EXCHANGES = List.of("binance", "binance-futures", "simulator");
 
@@ -80,7 +82,9 @@ public record IngestOptions(
           Option.flag("createTopics", true, "create missing topics at startup (broker defaults); false: fail instead"),
           Option.repeatable("producer", "extra Kafka producer setting key=value, repeatable (e.g. security.protocol=SSL)"),
           Option.of("simRate", "600", "--exchange simulator: ticks per minute per pair"),
-          Option.of("simPort", "0", "--exchange simulator: simulator port (0: any free port)")));
+          Option.of("simPort", "0", "--exchange simulator: simulator port (0: any free port)"),
+          Option.of("maxClockSkew", "1m", "reject (event_time_in_future) a tick whose event time is further than this"
+              + " ahead of when it was received: a bad exchange clock must not pin the candles' watermark")));
 
   /** The {@code --help} text. */
   public static String usage() {
@@ -137,7 +141,8 @@ public record IngestOptions(
         v.integer("maxStreamsPerConnection", 0, 100_000),
         v.duration("shutdownTimeout", Duration.ZERO), v.duration("brokerTimeout", Duration.ofMillis(100)),
         v.flag("createTopics"), producerOverrides(v),
-        v.integer("simRate", 1, 6_000_000), v.integer("simPort", 0, 65535));
+        v.integer("simRate", 1, 6_000_000), v.integer("simPort", 0, 65535),
+        v.duration("maxClockSkew", Duration.ZERO));
   }
 
   private static Map<String, String> producerOverrides(CommandLine.Values v) throws BadOption {

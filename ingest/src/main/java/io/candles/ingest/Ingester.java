@@ -83,7 +83,8 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
       }
       pairMetrics.addAll(metrics);
       TickProcessor processor = new TickProcessor(
-          plan.name(), adapter, metrics, options.priceJumps(), publisher, unattributed, System::currentTimeMillis);
+          plan.name(), adapter, metrics, options.priceJumps(), options.maxClockSkew().toMillis(), publisher,
+          unattributed, System::currentTimeMillis);
       processors.add(processor);
       connections.add(new ReconnectingWebSocket(
           plan.name(), plan.uri(), plan.subscribeMessages(), processor, options.transport(), scheduler,

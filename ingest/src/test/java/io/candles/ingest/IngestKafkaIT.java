@@ -14,7 +14,7 @@ import io.candles.ingest.json.JsonObject;
 import io.candles.ingest.kafka.KafkaPublisher;
 import io.candles.ingest.kafka.OutRecord;
 import io.candles.ingest.kafka.ProducerSettings;
-import io.candles.ingest.quality.DeadLetters;
+import io.candles.contract.DeadLetter;
 import io.candles.contract.TickJson;
 import io.candles.ingest.sim.ExchangeSimulator;
 import io.candles.ingest.sim.SimQuote;
@@ -372,7 +372,7 @@ public class IngestKafkaIT {
     assertThat(dead.size(), is(1));
     JsonObject dl = JsonObject.parseUnchecked(dead.get(0).value());
     assertThat(dl.text("reason"), is("invalid_json"));
-    assertThat(dl.text("raw"), is(huge.substring(0, DeadLetters.MAX_RAW_CHARS)));
+    assertThat(dl.text("raw"), is(huge.substring(0, DeadLetter.MAX_RAW_CHARS)));
     assertThat(dl.text("raw_truncated"), is("true"));
     assertThat(dl.text("raw_length"), is(Integer.toString(huge.length())));
     // The flow went on behind it.

@@ -1,9 +1,12 @@
 package io.candles.ingest.quality;
 
+import io.candles.contract.DeadLetter;
 import io.candles.contract.IngestRejectReason;
 import io.candles.contract.Prices;
 import io.candles.contract.Tick;
+import io.candles.contract.RejectedTickException;
 import io.candles.contract.TickJson;
+import io.candles.contract.TickRules;
 import io.candles.ingest.exchange.ExchangeAdapter;
 import io.candles.ingest.exchange.Frame;
 import io.candles.ingest.exchange.Quote;
@@ -51,6 +54,7 @@ public final class TickProcessor implements FrameListener {
   private final ExchangeAdapter adapter;
   private final Map<String, PairSlot> pairs;
   private final PriceJumpRule jumps;
+  private final long maxClockSkewMillis;
   private final RecordSink sink;
   private final RejectCounters unattributed;
   private final LongSupplier wallClock;
@@ -96,6 +100,8 @@ public final class TickProcessor implements FrameListener {
 
   /**
    * @param pairMetrics the metrics of exactly the pairs this connection carries
+   * @param maxClockSkewMillis how far an event time may be ahead of the receive time
+   *     ({@link TickRules#checkClock}, the rule the pipeline applies too)
    * @param unattributed rejects of messages whose pair is unknown or not configured
    * @param wallClock epoch milliseconds, for receive times
    */
@@ -104,6 +110,7 @@ public final class TickProcessor implements FrameListener {
       ExchangeAdapter adapter,
       List<PairMetrics> pairMetrics,
       PriceJumpRule jumps,
+      long maxClockSkewMillis,
       RecordSink sink,
       RejectCounters unattributed,
       LongSupplier wallClock) {
@@ -115,6 +122,7 @@ public final class TickProcessor implements FrameListener {
     }
     this.pairs = Map.copyOf(m);
     this.jumps = jumps;
+    this.maxClockSkewMillis = maxClockSkewMillis;
     this.sink = sink;
     this.unattributed = unattributed;
     this.wallClock = wallClock;
@@ -162,7 +170,7 @@ public final class TickProcessor implements FrameListener {
           + " sends text frames only";
       unattributed.increment(BINARY_FRAME);
       logOnce(BINARY_FRAME, detail);
-      put(OutRecord.deadLetter(null, DeadLetters.binary(BINARY_FRAME, detail, connection, bytes), now));
+      put(OutRecord.deadLetter(null, DeadLetter.binaryToJson(BINARY_FRAME, detail, connection, bytes), now));
     } finally {
       lock.unlock();
     }
@@ -189,6 +197,13 @@ public final class TickProcessor implements FrameListener {
     if (slot == null) {
       reject(q.pair(), IngestRejectReason.UNEXPECTED_PAIR.code(),
           "pair " + q.pair() + " is not one of this connection's pairs", q.stream(), raw, now);
+      return;
+    }
+    try {
+      // Before the sequence checks: a tick from a bad clock is not an update to keep.
+      TickRules.checkClock(q.eventTimeMillis(), now, now, maxClockSkewMillis);
+    } catch (RejectedTickException e) {
+      reject(q.pair(), e.reason().code(), e.detail(), q.stream(), raw, now);
       return;
     }
     if (overlapping && q.updateId() != Tick.NO_UPDATE_ID) {
@@ -314,7 +329,7 @@ public final class TickProcessor implements FrameListener {
     }
     logOnce(code, detail);
     String source = stream != null ? stream : connection;
-    put(OutRecord.deadLetter(pair, DeadLetters.value(code, detail, source, raw), now));
+    put(OutRecord.deadLetter(pair, DeadLetter.toJson(code, detail, source, raw), now));
   }
 
   private void logOnce(String code, String detail) {

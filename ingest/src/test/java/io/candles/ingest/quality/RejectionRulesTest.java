@@ -6,9 +6,11 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.candles.contract.DeadLetter;
 import io.candles.contract.IngestRejectReason;
 import io.candles.contract.RejectReason;
 import io.candles.contract.Tick;
+import io.candles.contract.TickRules;
 import io.candles.contract.TickJson;
 import io.candles.ingest.TestResources;
 import io.candles.ingest.exchange.binance.BinanceAdapter;
@@ -48,7 +50,8 @@ public class RejectionRulesTest {
     out.clear();
     btc = new PairMetrics("BTCUSDT", "binance-0");
     eth = new PairMetrics("ETHUSDT", "binance-0");
-    return new TickProcessor("binance-0", BinanceAdapter.spot(), List.of(btc, eth), rule, out::add, unattributed,
+    return new TickProcessor("binance-0", BinanceAdapter.spot(), List.of(btc, eth), rule,
+        TickRules.DEFAULT_MAX_CLOCK_SKEW_MILLIS, out::add, unattributed,
         () -> NOW);
   }
 
@@ -152,11 +155,28 @@ public class RejectionRulesTest {
   @Test
   public void unparseableTime() {
     BinanceAdapter futures = BinanceAdapter.futures();
-    processor = new TickProcessor("f-0", futures, List.of(btc), PriceJumpRule.off(), out::add, unattributed, () -> NOW);
+    processor = new TickProcessor("f-0", futures, List.of(btc), PriceJumpRule.off(),
+        TickRules.DEFAULT_MAX_CLOCK_SKEW_MILLIS, out::add, unattributed, () -> NOW);
     String bad = "{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BTCUSDT\",\"b\":\"1.0\",\"B\":\"1\",\"a\":\"1.1\",\"A\":\"1\","
         + "\"T\":1,\"E\":\"yesterday\"}";
     rejected(bad, RejectReason.UNPARSEABLE_TIME.code());
     rejected(bad.replace("\"yesterday\"", "-5"), RejectReason.UNPARSEABLE_TIME.code());
+  }
+
+  @Test
+  public void anEventTimeFurtherAheadThanTheAllowedSkewIsRejectedAndDoesNotCountAsAnUpdate() {
+    BinanceAdapter futures = BinanceAdapter.futures();
+    processor = new TickProcessor("f-0", futures, List.of(btc), PriceJumpRule.off(), 60_000, out::add,
+        unattributed, () -> NOW);
+    String tick = "{\"e\":\"bookTicker\",\"u\":7,\"s\":\"BTCUSDT\",\"b\":\"1.0\",\"B\":\"1\",\"a\":\"1.1\","
+        + "\"A\":\"1\",\"T\":1,\"E\":TIME}";
+    JsonObject dl = rejected(tick.replace("TIME", Long.toString(NOW + 365L * 24 * 3600 * 1000)),
+        RejectReason.EVENT_TIME_IN_FUTURE.code());
+    assertThat(dl.text("detail").contains("ahead of the clock"), is(true));
+    // Exactly at the allowed skew it is a tick, and the rejected one's update id 7 was not kept.
+    processor.onFrame(tick.replace("TIME", Long.toString(NOW + 60_000)), 1, false);
+    assertThat(out.get(out.size() - 1).deadLetter(), is(false));
+    assertThat(btc.ticks(), is(1L));
   }
 
   @Test
@@ -391,7 +411,7 @@ public class RejectionRulesTest {
     assertThat("fits the producer's 1 MB default", r.value().length() < 70_000, is(true));
     JsonObject dl = JsonObject.parseUnchecked(r.value());
     assertThat(dl.text("reason"), is(RejectReason.INVALID_JSON.code()));
-    assertThat(dl.text("raw"), is(huge.substring(0, DeadLetters.MAX_RAW_CHARS)));
+    assertThat(dl.text("raw"), is(huge.substring(0, DeadLetter.MAX_RAW_CHARS)));
     assertThat(dl.text("raw_truncated"), is("true"));
     assertThat(dl.text("raw_length"), is("1500000"));
     assertThat(dl.text("detail"), containsString("raw payload truncated to its first 65536 of 1500000 characters"));
@@ -399,13 +419,13 @@ public class RejectionRulesTest {
 
   @Test
   public void aPayloadAtTheCapIsKeptWholeAndACutNeverSplitsASurrogatePair() {
-    String atCap = "y".repeat(DeadLetters.MAX_RAW_CHARS);
-    assertThat(JsonObject.parseUnchecked(DeadLetters.value("r", "d", "s", atCap)).indexOf("raw_truncated"), is(-1));
+    String atCap = "y".repeat(DeadLetter.MAX_RAW_CHARS);
+    assertThat(JsonObject.parseUnchecked(DeadLetter.toJson("r", "d", "s", atCap)).indexOf("raw_truncated"), is(-1));
     String emoji = "\uD83D\uDE00";
-    String split = "y".repeat(DeadLetters.MAX_RAW_CHARS - 1) + emoji;
-    JsonObject dl = JsonObject.parseUnchecked(DeadLetters.value("r", "d", "s", split));
-    assertThat(dl.text("raw"), is("y".repeat(DeadLetters.MAX_RAW_CHARS - 1)));
-    assertThat(dl.text("raw_length"), is(Integer.toString(DeadLetters.MAX_RAW_CHARS + 1)));
+    String split = "y".repeat(DeadLetter.MAX_RAW_CHARS - 1) + emoji;
+    JsonObject dl = JsonObject.parseUnchecked(DeadLetter.toJson("r", "d", "s", split));
+    assertThat(dl.text("raw"), is("y".repeat(DeadLetter.MAX_RAW_CHARS - 1)));
+    assertThat(dl.text("raw_length"), is(Integer.toString(DeadLetter.MAX_RAW_CHARS + 1)));
   }
 
   @Test
@@ -432,8 +452,8 @@ public class RejectionRulesTest {
     big[0] = 7;
     processor.onBinaryFrame(ByteBuffer.wrap(big), 1);
     JsonObject dl = JsonObject.parseUnchecked(out.get(0).value());
-    assertThat(dl.text("raw").length(), is(DeadLetters.MAX_RAW_CHARS));
-    assertThat(Base64.getDecoder().decode(dl.text("raw")).length, is(DeadLetters.MAX_BINARY_BYTES));
+    assertThat(dl.text("raw").length(), is(DeadLetter.MAX_RAW_CHARS));
+    assertThat(Base64.getDecoder().decode(dl.text("raw")).length, is(DeadLetter.MAX_BINARY_BYTES));
     assertThat(dl.text("raw_truncated"), is("true"));
     assertThat(dl.text("raw_length"), is("2000000"));
     assertThat(dl.text("detail"), containsString("raw is the base64 of its first 49152 of 2000000 bytes"));
