@@ -117,6 +117,12 @@ public final class TickJson {
       boolean hasEventTime = false;
       long ingestTime = Tick.NO_TIME;
       long updateId = Tick.NO_UPDATE_ID;
+      // A field's own error counts only if the field is not given again (the last one wins), and
+      // only once the whole value is known to be JSON: so it is kept until the end.
+      RejectedTickException pairError = null;
+      RejectedTickException bidError = null;
+      RejectedTickException askError = null;
+      RejectedTickException timeError = null;
 
       skipWhitespace();
       expect('{', "the value does not start with '{'");
@@ -140,6 +146,7 @@ public final class TickJson {
           boolean isNull = c == 'n';
           switch (field) {
             case F_PAIR:
+              pairError = null;
               if (c == '"') {
                 readString();
                 pair = tokText();
@@ -147,51 +154,67 @@ public final class TickJson {
                 skipValue();
                 pair = null;
                 if (!isNull) {
-                  throw new RejectedTickException(RejectReason.MISSING_FIELD, "pair is not a string");
+                  pairError = new RejectedTickException(RejectReason.MISSING_FIELD, "pair is not a string");
                 }
               }
               break;
             case F_BID:
             case F_ASK:
-              long price;
+              long price = 0;
+              boolean present = true;
+              RejectedTickException error = null;
               String name = field == F_BID ? BID : ASK;
               if (c == '"') {
                 readString();
-                price = tokDecoded != null
-                    ? Prices.parsePrice(name, tokDecoded, 0, tokDecoded.length())
-                    : Prices.parsePrice(name, text, tokStart, tokEnd);
+                try {
+                  price = tokDecoded != null
+                      ? Prices.parsePrice(name, tokDecoded, 0, tokDecoded.length())
+                      : Prices.parsePrice(name, text, tokStart, tokEnd);
+                } catch (RejectedTickException e) {
+                  error = e;
+                }
               } else if (c == '-' || (c >= '0' && c <= '9')) {
                 readNumber();
-                price = Prices.parsePrice(name, text, tokStart, tokEnd);
+                try {
+                  price = Prices.parsePrice(name, text, tokStart, tokEnd);
+                } catch (RejectedTickException e) {
+                  error = e;
+                }
               } else if (isNull) {
                 skipValue();
-                if (field == F_BID) {
-                  hasBid = false;
-                } else {
-                  hasAsk = false;
-                }
-                break;
+                present = false;
               } else {
                 int from = pos;
                 skipValue();
-                throw new RejectedTickException(
+                error = new RejectedTickException(
                     RejectReason.NON_NUMERIC_PRICE, name + " is not a number: " + utf8(from, pos));
               }
               if (field == F_BID) {
                 bid = price;
-                hasBid = true;
+                hasBid = present && error == null;
+                bidError = error;
               } else {
                 ask = price;
-                hasAsk = true;
+                hasAsk = present && error == null;
+                askError = error;
               }
               break;
             case F_EVENT_TIME:
+              timeError = null;
               if (isNull) {
                 skipValue();
                 hasEventTime = false;
               } else {
-                eventTime = readTime(EVENT_TIME, c);
-                hasEventTime = true;
+                try {
+                  eventTime = readTime(EVENT_TIME, c);
+                  hasEventTime = true;
+                } catch (RejectedTickException e) {
+                  if (e.reason() == RejectReason.INVALID_JSON) {
+                    throw e;
+                  }
+                  hasEventTime = false;
+                  timeError = e;
+                }
               }
               break;
             case F_INGEST_TIME:
@@ -199,6 +222,9 @@ public final class TickJson {
               try {
                 ingestTime = isNull ? skipNull() : readTime(INGEST_TIME, c);
               } catch (RejectedTickException e) {
+                if (e.reason() == RejectReason.INVALID_JSON) {
+                  throw e;
+                }
                 ingestTime = Tick.NO_TIME;
               }
               break;
@@ -208,6 +234,7 @@ public final class TickJson {
                 exchange = tokText();
               } else {
                 skipValue();
+                exchange = null;
               }
               break;
             case F_UPDATE_ID:
@@ -216,6 +243,7 @@ public final class TickJson {
                 updateId = parseLongOr(Tick.NO_UPDATE_ID);
               } else {
                 skipValue();
+                updateId = Tick.NO_UPDATE_ID;
               }
               break;
             default:
@@ -237,14 +265,26 @@ public final class TickJson {
         throw invalid("unexpected text after the object");
       }
 
+      if (pairError != null) {
+        throw pairError;
+      }
       if (pair == null || pair.isEmpty()) {
         throw missing(PAIR);
+      }
+      if (bidError != null) {
+        throw bidError;
       }
       if (!hasBid) {
         throw missing(BID);
       }
+      if (askError != null) {
+        throw askError;
+      }
       if (!hasAsk) {
         throw missing(ASK);
+      }
+      if (timeError != null) {
+        throw timeError;
       }
       if (!hasEventTime) {
         throw missing(EVENT_TIME);
@@ -355,13 +395,57 @@ public final class TickJson {
           readEscapedString();
           return;
         }
-        // Signed: bytes of multi-byte UTF-8 sequences are negative and pass.
         if (c >= 0 && c < 0x20) {
           throw invalid("a control character inside a string");
         }
-        pos++;
+        // Signed: the bytes of a multi-byte UTF-8 sequence are negative, and must form one.
+        pos = c < 0 ? utf8Sequence(pos) : pos + 1;
       }
       throw invalid("a string is not closed");
+    }
+
+    /**
+     * The position after the UTF-8 sequence that starts at {@code at}; JSON text is UTF-8
+     * (RFC 8259), so a byte sequence that is not, overlong or surrogate forms included, is not JSON.
+     */
+    private int utf8Sequence(int at) throws RejectedTickException {
+      int lead = b[at] & 0xff;
+      int length;
+      int min2 = 0x80;
+      int max2 = 0xBF;
+      if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+      } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        if (lead == 0xE0) {
+          min2 = 0xA0;
+        } else if (lead == 0xED) {
+          max2 = 0x9F;
+        }
+      } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        if (lead == 0xF0) {
+          min2 = 0x90;
+        } else if (lead == 0xF4) {
+          max2 = 0x8F;
+        }
+      } else {
+        throw invalid("invalid UTF-8");
+      }
+      if (at + length > end) {
+        throw invalid("invalid UTF-8");
+      }
+      int second = b[at + 1] & 0xff;
+      if (second < min2 || second > max2) {
+        throw invalid("invalid UTF-8");
+      }
+      for (int k = 2; k < length; k++) {
+        int c = b[at + k] & 0xff;
+        if (c < 0x80 || c > 0xBF) {
+          throw invalid("invalid UTF-8");
+        }
+      }
+      return at + length;
     }
 
     /** Finishes a string token from its first escape at {@code pos}, decoding it. */
@@ -384,7 +468,7 @@ public final class TickJson {
           throw invalid("a control character inside a string");
         }
         if (c != '\\') {
-          pos++;
+          pos = c < 0 ? utf8Sequence(pos) : pos + 1;
           continue;
         }
         decoded.append(utf8(run, pos));

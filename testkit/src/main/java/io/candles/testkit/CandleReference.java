@@ -1,0 +1,72 @@
+package io.candles.testkit;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The contract's candles computed the plain way, independent of the pipeline's classes: each tick
+ * joins the windows starting at {@code floor(t, period) - k * period}; open and close are the first
+ * and last tick by (event time, partition, offset); high and low the extremes of the exact mids.
+ */
+public final class CandleReference {
+  public static final long MINUTE = 60_000L;
+  public static final long FIVE_MINUTES = 5 * MINUTE;
+
+  private CandleReference() {}
+
+  /** Five-minute candles every minute, all final. */
+  public static List<CandleTable.Row> candles(List<TickStream.Sent> ticks) {
+    return candles(ticks, FIVE_MINUTES, MINUTE);
+  }
+
+  /** Candles of {@code size} every {@code period}, all final, ordered by pair and open time. */
+  public static List<CandleTable.Row> candles(List<TickStream.Sent> ticks, long size, long period) {
+    Map<String, List<TickStream.Sent>> byWindow = new TreeMap<>();
+    for (TickStream.Sent s : ticks) {
+      long first = Math.floorDiv(s.eventTime(), period) * period;
+      for (long open = first; open > first - size; open -= period) {
+        byWindow.computeIfAbsent(s.pair() + "|" + String.format("%020d", open), x -> new ArrayList<>()).add(s);
+      }
+    }
+    List<CandleTable.Row> rows = new ArrayList<>();
+    for (Map.Entry<String, List<TickStream.Sent>> e : byWindow.entrySet()) {
+      List<TickStream.Sent> w = new ArrayList<>(e.getValue());
+      w.sort((a, b) -> a.eventTime() != b.eventTime() ? Long.compare(a.eventTime(), b.eventTime())
+          : a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+          : Long.compare(a.offset(), b.offset()));
+      long open = Long.parseLong(e.getKey().substring(e.getKey().indexOf('|') + 1));
+      BigDecimal high = w.stream().map(TickStream.Sent::mid).max(BigDecimal::compareTo).orElseThrow();
+      BigDecimal low = w.stream().map(TickStream.Sent::mid).min(BigDecimal::compareTo).orElseThrow();
+      rows.add(new CandleTable.Row(w.get(0).pair(), open, open + size, CandleTable.norm(w.get(0).mid()),
+          CandleTable.norm(high), CandleTable.norm(low), CandleTable.norm(w.get(w.size() - 1).mid()), w.size(),
+          true));
+    }
+    return rows;
+  }
+
+  /**
+   * The rows as the table should have them at {@code time}: final when the window ended by then,
+   * else open (the same values: every tick so far is in an early candle).
+   */
+  public static List<CandleTable.Row> asOf(List<CandleTable.Row> rows, long time) {
+    return rows.stream().map(r -> r.closeTime() <= time ? r : new CandleTable.Row(r.pair(), r.openTime(),
+        r.closeTime(), r.open(), r.high(), r.low(), r.close(), r.count(), false)).toList();
+  }
+
+  /**
+   * A table row seen as of {@code time}: a window that ended after it may already be final (the
+   * watermark moves on while a test looks), so it is compared as open.
+   */
+  public static CandleTable.Row finalOnlyBy(CandleTable.Row r, long time) {
+    return r.closeTime() <= time ? r : new CandleTable.Row(r.pair(), r.openTime(), r.closeTime(), r.open(),
+        r.high(), r.low(), r.close(), r.count(), false);
+  }
+
+  /** Only the rows of windows that end by {@code time}. */
+  public static List<CandleTable.Row> endingBy(List<CandleTable.Row> rows, long time) {
+    return rows.stream().filter(r -> r.closeTime() <= time).toList();
+  }
+}
