@@ -25,3 +25,33 @@ CREATE TABLE IF NOT EXISTS candle_stick_five_min (
 
 -- Tables created before last_event_time existed get it here.
 ALTER TABLE candle_stick_five_min ADD COLUMN IF NOT EXISTS last_event_time timestamp;
+
+-- What the pipeline knows about each candle table (an addition to the contract's tables):
+--   window_size_ms, window_period_ms  the candles the table holds; the pipeline refuses to write
+--                                     other ones into it, so a 15-minute run never overwrites
+--                                     5-minute rows.
+--   final_through                     every window ending at or before this time is final and
+--                                     written, for every pair: a restart reads Kafka only from the
+--                                     first tick of the windows after it.
+CREATE TABLE IF NOT EXISTS candle_progress (
+    candle_table     text        PRIMARY KEY,
+    window_size_ms   bigint      NOT NULL,
+    window_period_ms bigint      NOT NULL,
+    final_through    timestamp,
+    updated_at       timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+
+INSERT INTO candle_progress (candle_table, window_size_ms, window_period_ms)
+VALUES ('candle_stick_five_min', 300000, 60000)
+ON CONFLICT (candle_table) DO NOTHING;
+
+-- The contract table's windows are five minutes long, whatever writes to it. NOT VALID: rows
+-- already there are not scanned (they were written by the pipeline, which always wrote 5 minutes).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'candle_stick_five_min_window_length') THEN
+        ALTER TABLE candle_stick_five_min ADD CONSTRAINT candle_stick_five_min_window_length
+            CHECK (close_time = open_time + interval '300000 milliseconds') NOT VALID;
+    END IF;
+END
+$$;

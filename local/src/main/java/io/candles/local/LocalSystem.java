@@ -152,8 +152,7 @@ public final class LocalSystem {
     List<String> pipelineArgs = new ArrayList<>(List.of(
         "--runner=" + (flink ? "FlinkRunner" : "DirectRunner"),
         "--bootstrapServers=" + kafka.bootstrapServers(), "--jdbcUrl=" + postgres.jdbcUrl(),
-        "--jdbcUser=" + postgres.user(), "--jdbcPassword=" + postgres.password(),
-        "--idleTimeout=2s"));
+        "--jdbcUser=" + postgres.user(), "--jdbcPassword=" + postgres.password()));
     if (flink) {
       pipelineArgs.add("--flinkMaster=[local]");
     }

@@ -43,17 +43,32 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
     long nanos();
   }
 
+  /**
+   * Where a split starts when the runner has no checkpoint for it (a fresh start): the checkpoint
+   * mark to give the inner source instead of none.
+   */
+  public interface StartMark<C extends UnboundedSource.CheckpointMark> extends Serializable {
+    @Nullable C forSplit(UnboundedSource<?, C> split);
+  }
+
   private final UnboundedSource<T, C> inner;
   private final int maxBatch;
   private final Duration maxBatchTime;
   private final Ticker ticker;
+  private final @Nullable StartMark<C> startMark;
 
   public BatchingUnboundedSource(UnboundedSource<T, C> inner, int maxBatch, Duration maxBatchTime) {
-    this(inner, maxBatch, maxBatchTime, System::nanoTime);
+    this(inner, maxBatch, maxBatchTime, System::nanoTime, null);
+  }
+
+  /** Like the plain constructor, with fresh splits starting at {@code startMark}'s checkpoint. */
+  public BatchingUnboundedSource(UnboundedSource<T, C> inner, int maxBatch, Duration maxBatchTime,
+      StartMark<C> startMark) {
+    this(inner, maxBatch, maxBatchTime, System::nanoTime, startMark);
   }
 
   BatchingUnboundedSource(UnboundedSource<T, C> inner, int maxBatch, Duration maxBatchTime,
-      Ticker ticker) {
+      Ticker ticker, @Nullable StartMark<C> startMark) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1, not " + maxBatch);
     }
@@ -68,6 +83,7 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
     this.maxBatch = maxBatch;
     this.maxBatchTime = maxBatchTime;
     this.ticker = ticker;
+    this.startMark = startMark;
   }
 
   @Override
@@ -75,7 +91,7 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
       throws Exception {
     List<BatchingUnboundedSource<T, C>> splits = new ArrayList<>();
     for (UnboundedSource<T, C> s : inner.split(desiredNumSplits, options)) {
-      splits.add(new BatchingUnboundedSource<>(s, maxBatch, maxBatchTime, ticker));
+      splits.add(new BatchingUnboundedSource<>(s, maxBatch, maxBatchTime, ticker, startMark));
     }
     return splits;
   }
@@ -83,6 +99,9 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
   @Override
   public UnboundedReader<List<TimestampedValue<T>>> createReader(
       PipelineOptions options, @Nullable C checkpointMark) throws IOException {
+    if (checkpointMark == null && startMark != null) {
+      checkpointMark = startMark.forSplit(inner);
+    }
     return new Reader(inner.createReader(options, checkpointMark));
   }
 

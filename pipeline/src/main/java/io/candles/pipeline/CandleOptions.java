@@ -54,8 +54,10 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
 
   void setJdbcPassword(String value);
 
-  @Description("Candle table; created at start-up (like candle_stick_five_min) when missing.")
-  @Default.String(UpsertCandles.DEFAULT_TABLE)
+  @Description("Candle table; created at start-up (like candle_stick_five_min) when missing. Default: "
+      + "candle_stick_five_min for 5m windows every 1m (the contract's), else one named after the windows, "
+      + "e.g. candle_stick_15_min or candle_stick_60_min_every_5_min. A table holds one window length: "
+      + "writing other windows into it is refused.")
   String getTable();
 
   void setTable(String value);
@@ -92,12 +94,29 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
 
   void setMaxOutOfOrderness(String value);
 
-  @Description("A caught-up partition silent this long stops holding the watermark back: it "
-      + "advances to now minus this.")
+  @Description("A partition known to be caught up with its end offset in Kafka, and without a tick for "
+      + "this long, stops holding the watermark back: it advances to (when it was last known to be "
+      + "caught up) minus this. A tick stays on time if it reaches Kafka within this of its event time.")
   @Default.String("5s")
   String getIdleTimeout();
 
   void setIdleTimeout(String value);
+
+  @Description("A tick whose event time is further than this ahead of the clock (of its ingest_time "
+      + "when it has one) is rejected as event_time_in_future: a bad clock must not pin the watermark.")
+  @Default.String("1m")
+  String getMaxClockSkew();
+
+  void setMaxClockSkew(String value);
+
+  @Description("Where a fresh start (no checkpoint or savepoint) reads the tick topic from: 'auto' reads "
+      + "from the first tick of the earliest window not yet final in the table (the whole topic the first "
+      + "time), 'earliest' the whole topic, or an ISO-8601 time such as 2026-12-01T00:00:00Z from the first "
+      + "record at or after it.")
+  @Default.String("auto")
+  String getStartFrom();
+
+  void setStartFrom(String value);
 
   @Description("Candle rows per JDBC batch (at most; a bundle's end also flushes).")
   @Default.Integer(1000)

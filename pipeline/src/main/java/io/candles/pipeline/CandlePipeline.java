@@ -34,17 +34,33 @@ public final class CandlePipeline {
     parsed.get(ParseTicks.DEAD_LETTERS).apply(deadLetterSink);
   }
 
-  /** The production wiring: Kafka in, PostgreSQL and the dead-letter topic out. */
+  /**
+   * The production wiring: Kafka in, PostgreSQL and the dead-letter topic out, starting where
+   * {@code --startFrom} says ({@link ResumePoint}, resolved here against the table and the topic).
+   */
   public static Pipeline create(CandleOptions options) {
+    CandleWindowing windowing = windowing(options);
+    ResumePoint resume = ResumePoint.resolve(options.getStartFrom(), jdbc(options), table(options),
+        windowing, options.getBootstrapServers(), options.getTopic());
+    return create(options, resume);
+  }
+
+  /** The production wiring, starting at {@code resume}. */
+  public static Pipeline create(CandleOptions options, ResumePoint resume) {
     options.setStreaming(true);
     Pipeline p = Pipeline.create(options);
+    CandleWindowing windowing = windowing(options);
     build(p,
         new ReadTicks(options.getBootstrapServers(), options.getTopic(),
-            Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness()),
-            Durations.parse("idleTimeout", options.getIdleTimeout())),
-        windowing(options),
-        new UpsertCandles(jdbc(options), options.getTable(), options.getJdbcBatchSize(),
-            Durations.parse("jdbcMaxBatchWait", options.getJdbcMaxBatchWait())),
+            new EventTimePolicy.Settings(
+                Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness()),
+                Durations.parse("idleTimeout", options.getIdleTimeout()),
+                windowing),
+            Durations.parse("maxClockSkew", options.getMaxClockSkew()),
+            resume.startOffsets()),
+        windowing,
+        new WriteCandles(jdbc(options), table(options), windowing, options.getJdbcBatchSize(),
+            Durations.parse("jdbcMaxBatchWait", options.getJdbcMaxBatchWait()), resume.finalThrough()),
         new WriteDeadLetters(options.getBootstrapServers(), options.getDlqTopic()));
     return p;
   }
@@ -55,6 +71,15 @@ public final class CandlePipeline {
         Durations.parse("windowPeriod", o.getWindowPeriod()),
         Durations.parse("earlyFiringDelay", o.getEarlyFiringDelay()),
         Durations.parse("allowedLateness", o.getAllowedLateness()));
+  }
+
+  /** The candle table: {@code --table}, or the one named after the windows (see {@link CandleSchema}). */
+  public static String table(CandleOptions o) {
+    if (o.getTable() != null && !o.getTable().isBlank()) {
+      return o.getTable();
+    }
+    CandleWindowing w = windowing(o);
+    return CandleSchema.defaultTable(w.size(), w.period());
   }
 
   public static JdbcSettings jdbc(CandleOptions o) {

@@ -8,7 +8,7 @@ import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.util.VarInt;
+import org.apache.beam.sdk.coders.CoderException;
 
 /** Encodes the contract's {@link DeadLetter}; rare, so plain strings are fine. */
 public final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
@@ -24,7 +24,8 @@ public final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
   public void encode(DeadLetter d, OutputStream out) throws IOException {
     STRING.encode(d.key(), out);
     STRING.encode(d.raw(), out);
-    VarInt.encode(d.reason().ordinal(), out);
+    // By code, not ordinal: a checkpoint must survive a reordering of the enum.
+    STRING.encode(d.reason().code(), out);
     STRING.encode(d.detail(), out);
     STRING.encode(d.source(), out);
   }
@@ -33,8 +34,17 @@ public final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
   public DeadLetter decode(InputStream in) throws IOException {
     String key = STRING.decode(in);
     String raw = STRING.decode(in);
-    RejectReason reason = REASONS[VarInt.decodeInt(in)];
+    RejectReason reason = reasonOf(STRING.decode(in));
     return new DeadLetter(key, raw, reason, STRING.decode(in), STRING.decode(in));
+  }
+
+  private static RejectReason reasonOf(String code) throws CoderException {
+    for (RejectReason r : REASONS) {
+      if (r.code().equals(code)) {
+        return r;
+      }
+    }
+    throw new CoderException("unknown reject reason '" + code + "' in an encoded dead letter");
   }
 
   @Override

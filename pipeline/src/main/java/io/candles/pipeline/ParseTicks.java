@@ -1,6 +1,7 @@
 package io.candles.pipeline;
 
 import io.candles.contract.DeadLetter;
+import io.candles.contract.EventTimes;
 import io.candles.contract.RejectReason;
 import io.candles.contract.Tick;
 import java.util.EnumMap;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * is deserialized ({@link TickValueDeserializer}), so that {@link EventTimePolicy} can stamp each
  * record with its event time without parsing it again; here its outcome is routed. Accepted ticks come out as mid quotes keyed
  * by pair under {@link #QUOTES}, keeping the element timestamp (the event time stamped by
- * {@link ReadTicks}); rejected records come out under {@link #DEAD_LETTERS} with their reason,
+ * {@link ReadTicks}); rejected records, and ticks the reader found late ({@link EventTimePolicy}),
+ * come out under {@link #DEAD_LETTERS} with their reason,
  * are counted per reason in the {@value #METRICS_NAMESPACE} metrics namespace, and are logged
  * once per reason. Bad input never stops the pipeline.
  */
@@ -79,24 +81,34 @@ public final class ParseTicks
     @ProcessElement
     public void process(@Element KafkaRecord<String, TickValue> record, MultiOutputReceiver out) {
       TickValue value = record.getKV().getValue();
-      if (value instanceof TickValue.Accepted a) {
+      if (value instanceof TickValue.Accepted a && !a.isLate()) {
         Tick t = a.tick();
         accepted.inc();
         out.get(QUOTES).output(KV.of(t.pair(), new MidQuote(
             t.eventTimeMillis(), t.mid(), record.getPartition(), record.getOffset())));
         return;
       }
-      TickValue.Rejected r = (TickValue.Rejected) value;
-      rejected.get(r.reason()).inc();
       String source = record.getTopic() + "/" + record.getPartition() + "@" + record.getOffset();
-      if (LOGGED.add(r.reason())) {
+      DeadLetter letter;
+      if (value instanceof TickValue.Accepted late) {
+        letter = new DeadLetter(record.getKV().getKey(), late.rawText(), RejectReason.LATE,
+            "event_time " + EventTimes.format(late.tick().eventTimeMillis()) + " was read when partition "
+                + record.getTopic() + "/" + record.getPartition() + " had its watermark at "
+                + EventTimes.format(late.lateAgainstWatermark()) + ": its windows had closed more than "
+                + "--allowedLateness before",
+            source);
+      } else {
+        TickValue.Rejected r = (TickValue.Rejected) value;
+        letter = new DeadLetter(record.getKV().getKey(), r.raw(), r.reason(), r.detail(), source);
+      }
+      rejected.get(letter.reason()).inc();
+      if (LOGGED.add(letter.reason())) {
         LOG.warn("Rejected tick record {} ({}): {}. Further '{}' rejections are counted in metric "
             + "{}:{} and sent to the dead-letter topic without logging.",
-            source, r.reason().code(), r.detail(), r.reason().code(), METRICS_NAMESPACE,
-            rejectedMetric(r.reason()));
+            source, letter.reason().code(), letter.detail(), letter.reason().code(), METRICS_NAMESPACE,
+            rejectedMetric(letter.reason()));
       }
-      out.get(DEAD_LETTERS).output(
-          DeadLetter.of(record.getKV().getKey(), r.raw(), r.exception(), source));
+      out.get(DEAD_LETTERS).output(letter);
     }
   }
 }

@@ -134,10 +134,13 @@ public final class Preflight {
         + ". Check that it is running and that the address is right.");
   }
 
-  /** Checks the database and applies the schema. */
-  public static void database(JdbcSettings jdbc, String table) {
+  /**
+   * Checks the database and applies the schema; a table that holds other windows is refused
+   * ({@link CandleSchema.WindowMismatchException}, its message one line).
+   */
+  public static void database(JdbcSettings jdbc, String table, CandleWindowing windowing) {
     try (Connection c = jdbc.connect(TIMEOUT_SECONDS)) {
-      CandleSchema.apply(c, table);
+      CandleSchema.apply(c, table, windowing.size(), windowing.period());
     } catch (SQLException e) {
       throw new ServiceUnavailableException(describe(jdbc, e));
     }
@@ -166,7 +169,11 @@ public final class Preflight {
     CandlePipeline.windowing(o);
     Durations.parse("maxOutOfOrderness", o.getMaxOutOfOrderness());
     Durations.parse("idleTimeout", o.getIdleTimeout());
-    UpsertCandles.checkTableName(o.getTable());
+    UpsertCandles.checkTableName(CandlePipeline.table(o));
+    if (Durations.parse("maxClockSkew", o.getMaxClockSkew()).getMillis() < 0) {
+      throw new IllegalArgumentException("--maxClockSkew must not be negative");
+    }
+    ResumePoint.checkOption(o.getStartFrom());
     if (o.getJdbcBatchSize() == null || o.getJdbcBatchSize() < 1) {
       throw new IllegalArgumentException("--jdbcBatchSize must be at least 1");
     }

@@ -6,6 +6,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.io.kafka.KafkaCheckpointMark;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
@@ -22,9 +23,9 @@ import org.joda.time.Duration;
 /**
  * Reads tick records from Kafka, the key as a string and the value parsed once into a
  * {@link TickValue} ({@link TickValueDeserializer}), stamped with their event time by
- * {@link EventTimePolicy}. Reads from the earliest offset: without checkpoints a restart must
- * recompute every window from its first tick, and the idempotent upsert makes that replay
- * converge on the same rows.
+ * {@link EventTimePolicy}. A fresh read (no checkpoint) starts at the given offsets per partition
+ * ({@link ResumePoint}: the first tick of the earliest window not yet final in the table) and, for
+ * a partition without one, at the earliest offset; a restored read starts at its checkpoint.
  *
  * <p>KafkaIO's own source does the reading, in batches of what it has ready
  * ({@link BatchingUnboundedSource}), which are taken apart again right after: each record leaves
@@ -50,16 +51,22 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
 
   private final String bootstrapServers;
   private final String topic;
-  private final Duration maxOutOfOrderness;
-  private final Duration idleTimeout;
+  private final EventTimePolicy.Settings eventTime;
+  private final Duration maxClockSkew;
+  private final Map<Integer, Long> startOffsets;
 
-  public ReadTicks(String bootstrapServers, String topic, Duration maxOutOfOrderness,
-      Duration idleTimeout) {
+  /**
+   * @param maxClockSkew how far ahead of the clock an event time may be ({@code --maxClockSkew})
+   * @param startOffsets where a fresh read starts, per partition number; empty: the earliest offsets
+   */
+  public ReadTicks(String bootstrapServers, String topic, EventTimePolicy.Settings eventTime,
+      Duration maxClockSkew, Map<Integer, Long> startOffsets) {
     super("ReadTicks");
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
-    this.maxOutOfOrderness = maxOutOfOrderness;
-    this.idleTimeout = idleTimeout;
+    this.eventTime = eventTime;
+    this.maxClockSkew = maxClockSkew;
+    this.startOffsets = Map.copyOf(startOffsets);
   }
 
   @Override
@@ -70,15 +77,19 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
         // Nullable: a record without a key must reach the dead-letter topic.
         .withKeyDeserializerAndCoder(PairKeyDeserializer.class, STRINGS)
         .withValueDeserializerAndCoder(TickValueDeserializer.class, TickValue.Coder.of())
-        .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrderness, idleTimeout))
+        .withTimestampPolicyFactory(EventTimePolicy.factory(eventTime))
         .withConsumerConfigUpdates(Map.of(
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
             // Hand records over as soon as there are any: latency before batching.
-            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50));
+            ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+            TickValueDeserializer.MAX_CLOCK_SKEW_CONFIG, maxClockSkew.getMillis()));
+    Map<Integer, Long> start = startOffsets;
+    BatchingUnboundedSource.StartMark<KafkaCheckpointMark> startMark =
+        split -> start.isEmpty() ? null : KafkaSources.startingAt(split, start);
     return begin
         .apply("ReadFromKafka",
             Read.from(new BatchingUnboundedSource<>(
-                KafkaSources.unboundedSource(read), MAX_BATCH, MAX_BATCH_TIME)))
+                KafkaSources.unboundedSource(read), MAX_BATCH, MAX_BATCH_TIME, startMark)))
         .apply("Unbatch", ParDo.of(new UnbatchFn()))
         .setCoder(KafkaRecordCoder.of(STRINGS, TickValue.Coder.of()));
   }

@@ -3,10 +3,16 @@ package io.candles.pipeline;
 import io.candles.contract.RejectReason;
 import io.candles.contract.RejectedTickException;
 import io.candles.contract.Tick;
+import io.candles.contract.TickJson;
+import io.candles.contract.Prices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -21,8 +27,79 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public sealed interface TickValue {
 
-  /** A value that meets the contract. */
-  record Accepted(Tick tick) implements TickValue {}
+  /**
+   * A value that meets the contract. {@link EventTimePolicy} may still find it late (read after
+   * the allowed lateness of its windows) while the reader stamps it: it then marks it, once,
+   * before the record leaves the reader, and {@link ParseTicks} sends it to the dead-letter topic
+   * instead of the candles. A mark rather than a new value because KafkaIO hands the policy a
+   * record whose value it cannot replace; nothing touches the mark after the record is emitted.
+   */
+  final class Accepted implements TickValue {
+    private static final long NOT_LATE = Long.MIN_VALUE;
+
+    private final Tick tick;
+    /** The bytes Kafka delivered (referenced, not copied), for a late tick's dead letter. */
+    private final byte @Nullable [] raw;
+    private long lateAgainstWatermark = NOT_LATE;
+
+    public Accepted(Tick tick) {
+      this(tick, null);
+    }
+
+    public Accepted(Tick tick, byte @Nullable [] raw) {
+      this.tick = Objects.requireNonNull(tick);
+      this.raw = raw;
+    }
+
+    public Tick tick() {
+      return tick;
+    }
+
+    /** Whether the reader found it late; see {@link #lateAgainstWatermark()}. */
+    public boolean isLate() {
+      return lateAgainstWatermark != NOT_LATE;
+    }
+
+    /** The partition watermark it was late against (epoch millis); only when {@link #isLate()}. */
+    public long lateAgainstWatermark() {
+      return lateAgainstWatermark;
+    }
+
+    void markLate(long watermarkMillis) {
+      this.lateAgainstWatermark = watermarkMillis;
+    }
+
+    /**
+     * The value as it was on Kafka, for a dead letter: the bytes received, or, when only the parsed
+     * tick is known (a value decoded from a checkpoint), the tick in the contract's own form.
+     */
+    public String rawText() {
+      if (raw != null) {
+        return new String(raw, StandardCharsets.UTF_8);
+      }
+      return TickJson.write(tick.pair(), Prices.priceToDecimal(tick.bid()).toPlainString(),
+          Prices.priceToDecimal(tick.ask()).toPlainString(), tick.eventTimeMillis(),
+          tick.ingestTimeMillis(), tick.exchange(), tick.updateId());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      // The raw bytes travel (and so count) only with a late tick.
+      return o instanceof Accepted a && a.tick.equals(tick)
+          && a.lateAgainstWatermark == lateAgainstWatermark
+          && (!isLate() || Arrays.equals(a.raw, raw));
+    }
+
+    @Override
+    public int hashCode() {
+      return tick.hashCode() * 31 + Long.hashCode(lateAgainstWatermark);
+    }
+
+    @Override
+    public String toString() {
+      return "Accepted[" + tick + (isLate() ? ", late against " + lateAgainstWatermark : "") + "]";
+    }
+  }
 
   /**
    * A value that breaks the contract.
@@ -33,23 +110,22 @@ public sealed interface TickValue {
     static Rejected of(@Nullable String raw, RejectedTickException e) {
       return new Rejected(raw, e.reason(), e.detail());
     }
-
-    RejectedTickException exception() {
-      return new RejectedTickException(reason, detail);
-    }
   }
 
   /**
    * A compact, deterministic coder. An accepted tick is its fields in fixed order (prices and
-   * times as variable-length longs); a rejection is its raw value, reason code and detail. Reasons
-   * are written by code, not ordinal, so a checkpoint survives a reordering of the enum.
+   * times as variable-length longs), and a late one also the watermark and its raw bytes; a
+   * rejection is its raw value, reason code and detail. Reasons are written by code, not ordinal,
+   * so a checkpoint survives a reordering of the enum.
    */
   final class Coder extends AtomicCoder<TickValue> {
     private static final Coder INSTANCE = new Coder();
     private static final StringUtf8Coder STRING = StringUtf8Coder.of();
     private static final NullableCoder<String> NULLABLE = NullableCoder.of(STRING);
+    private static final NullableCoder<byte[]> BYTES = NullableCoder.of(ByteArrayCoder.of());
     private static final int ACCEPTED = 0;
     private static final int REJECTED = 1;
+    private static final int LATE = 2;
 
     public static Coder of() {
       return INSTANCE;
@@ -58,8 +134,8 @@ public sealed interface TickValue {
     @Override
     public void encode(TickValue value, OutputStream out) throws IOException {
       if (value instanceof Accepted a) {
+        out.write(a.isLate() ? LATE : ACCEPTED);
         Tick t = a.tick();
-        out.write(ACCEPTED);
         STRING.encode(t.pair(), out);
         VarInt.encode(t.bid(), out);
         VarInt.encode(t.ask(), out);
@@ -67,6 +143,10 @@ public sealed interface TickValue {
         VarInt.encode(t.ingestTimeMillis(), out);
         NULLABLE.encode(t.exchange(), out);
         VarInt.encode(t.updateId(), out);
+        if (a.isLate()) {
+          VarInt.encode(a.lateAgainstWatermark(), out);
+          BYTES.encode(a.raw, out);
+        }
       } else {
         Rejected r = (Rejected) value;
         out.write(REJECTED);
@@ -79,10 +159,16 @@ public sealed interface TickValue {
     @Override
     public TickValue decode(InputStream in) throws IOException {
       int tag = in.read();
-      if (tag == ACCEPTED) {
-        return new Accepted(new Tick(STRING.decode(in), VarInt.decodeLong(in),
-            VarInt.decodeLong(in), VarInt.decodeLong(in), VarInt.decodeLong(in),
-            NULLABLE.decode(in), VarInt.decodeLong(in)));
+      if (tag == ACCEPTED || tag == LATE) {
+        Tick tick = new Tick(STRING.decode(in), VarInt.decodeLong(in), VarInt.decodeLong(in),
+            VarInt.decodeLong(in), VarInt.decodeLong(in), NULLABLE.decode(in), VarInt.decodeLong(in));
+        if (tag == ACCEPTED) {
+          return new Accepted(tick);
+        }
+        long watermark = VarInt.decodeLong(in);
+        Accepted late = new Accepted(tick, BYTES.decode(in));
+        late.markLate(watermark);
+        return late;
       }
       if (tag == REJECTED) {
         String raw = NULLABLE.decode(in);

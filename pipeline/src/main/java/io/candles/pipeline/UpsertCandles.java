@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PDone;
 import org.joda.time.Duration;
 
 /**
@@ -21,10 +20,7 @@ import org.joda.time.Duration;
  * same panes changes nothing, not even {@code updated_at}. {@code is_final} never goes back to
  * false.
  */
-public final class UpsertCandles extends PTransform<PCollection<Candle>, PDone> {
-
-  /** The contract's table. */
-  public static final String DEFAULT_TABLE = "candle_stick_five_min";
+public final class UpsertCandles extends PTransform<PCollection<Candle>, PCollection<Void>> {
 
   /**
    * How long a batch of rows may wait to fill before it is written, by default. Every row waits
@@ -80,8 +76,12 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PDone> 
         + "OR (c.tick_count = EXCLUDED.tick_count AND EXCLUDED.is_final AND NOT c.is_final)";
   }
 
+  /**
+   * Writes the candles. The output has no elements; its watermark passes a time only once every
+   * candle stamped before it has been written, which is what {@link TrackFinalProgress} follows.
+   */
   @Override
-  public PDone expand(PCollection<Candle> candles) {
+  public PCollection<Void> expand(PCollection<Candle> candles) {
     return candles.apply("JdbcUpsert", JdbcIO.<Candle>write()
         .withDataSourceConfiguration(jdbc.dataSourceConfiguration())
         .withStatement(upsertSql(table))
@@ -97,7 +97,8 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PDone> 
         .withMaxBatchBufferingDuration(maxBatchWait.getMillis())
         .withRetryStrategy(UpsertCandles::isTransient)
         .withRetryConfiguration(JdbcIO.RetryConfiguration.create(
-            8, Duration.standardMinutes(2), Duration.millis(250))));
+            8, Duration.standardMinutes(2), Duration.millis(250)))
+        .withResults());
   }
 
   static void bind(Candle c, PreparedStatement ps) throws SQLException {

@@ -88,6 +88,22 @@ public class BatchingUnboundedSourceTest {
   }
 
   @Test
+  public void aFreshReaderStartsAtItsStartMarkAndARestoredOneAtItsCheckpoint() throws Exception {
+    BatchingUnboundedSource<Long, CountingSource.CounterMark> source = new BatchingUnboundedSource<>(
+        counting(), 4, LONG, split -> new CountingSource.CounterMark(99, BASE));
+    try (UnboundedReader<List<TimestampedValue<Long>>> r = source.split(1, OPTIONS).get(0)
+        .createReader(OPTIONS, null)) {
+      assertTrue(r.start());
+      assertEquals("no checkpoint: where the start mark says", Long.valueOf(100), r.getCurrent().get(0).getValue());
+    }
+    try (UnboundedReader<List<TimestampedValue<Long>>> r =
+        source.createReader(OPTIONS, new CountingSource.CounterMark(9, BASE))) {
+      assertTrue(r.start());
+      assertEquals("a checkpoint wins over the start mark", Long.valueOf(10), r.getCurrent().get(0).getValue());
+    }
+  }
+
+  @Test
   public void aBatchIsOnlyWhatTheInnerReaderHasReadyAndNothingReadyIsNoBatch() throws IOException {
     // Bursts of 3, 0 and 2 records: null marks where the inner reader has nothing ready.
     Bursts inner = new Bursts(List.of(1L, 2L, 3L), List.of(), List.of(4L, 5L));
@@ -109,7 +125,7 @@ public class BatchingUnboundedSourceTest {
     long[] now = {0};
     UnboundedSource<Long, CountingSource.CounterMark> slow = new CountingSourceWithClock(now);
     BatchingUnboundedSource<Long, CountingSource.CounterMark> source = new BatchingUnboundedSource<>(
-        slow, 1000, org.joda.time.Duration.millis(5), () -> now[0]);
+        slow, 1000, org.joda.time.Duration.millis(5), () -> now[0], null);
     try (UnboundedReader<List<TimestampedValue<Long>>> r = source.createReader(OPTIONS, null)) {
       assertTrue(r.start());
       assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L), values(r.getCurrent()));

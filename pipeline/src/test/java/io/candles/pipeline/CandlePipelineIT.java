@@ -114,10 +114,9 @@ public class CandlePipelineIT {
     options.setJdbcUrl(jdbc.url());
     options.setJdbcUser(jdbc.user());
     options.setJdbcPassword(jdbc.password());
-    options.setIdleTimeout("3s");
     options.as(DirectOptions.class).setBlockOnRun(false);
     Preflight.kafka(bootstrap, TOPIC, PARTITIONS, DLQ);
-    Preflight.database(jdbc, TABLE);
+    Preflight.database(jdbc, TABLE, CandleWindowing.DEFAULT);
     Pipeline p = CandlePipeline.create(options);
     PipelineResult result = p.run();
     try {
@@ -136,6 +135,17 @@ public class CandlePipelineIT {
         Thread.sleep(2000);
       }
       assertTableEquals(expected, actual);
+      // And the table soon says how far it is final: the last window's end, for the next restart.
+      java.util.Optional<Long> lastEnd =
+          java.util.Optional.of(expected.stream().mapToLong(Row::closeTime).max().orElseThrow());
+      java.util.Optional<Long> through = java.util.Optional.empty();
+      for (int i = 0; i < 60 && !lastEnd.equals(through); i++) {
+        try (java.sql.Connection c = jdbc.connect(10)) {
+          through = CandleSchema.finalThrough(c, TABLE);
+        }
+        Thread.sleep(500);
+      }
+      assertEquals(lastEnd, through);
 
       assertDeadLetters(bootstrap, expectedDeadLetters);
       assertRejectionCounters(result, expectedDeadLetters);

@@ -42,6 +42,13 @@ public class ParseTicksTest {
         new RecordHeaders(), key, TickValueDeserializer.parse(value));
   }
 
+  /** A valid tick that the reader found late against a watermark of 19:10. */
+  private static KafkaRecord<String, TickValue> late(int partition, long offset, String value) {
+    KafkaRecord<String, TickValue> r = record(partition, offset, "BTCUSDT", value);
+    ((TickValue.Accepted) r.getKV().getValue()).markLate(Instant.parse("2021-10-14T19:10:00Z").toEpochMilli());
+    return r;
+  }
+
   private static String tick(String pair, String bid, String ask) {
     return "{\"pair\":\"" + pair + "\",\"bid\":\"" + bid + "\",\"ask\":\"" + ask
         + "\",\"event_time\":\"" + TIME + "\"}";
@@ -56,7 +63,9 @@ public class ParseTicksTest {
         record(0, 12, "BTCUSDT", tick("BTCUSDT", "58000.30", "58000.20")),
         record(0, 13, "BTCUSDT", tick("BTCUSDT", "-1", "58000.20")),
         record(1, 4, "ETHUSDT", "{\"pair\":\"ETHUSDT\",\"bid\":\"1\",\"ask\":\"2\"}"),
-        record(1, 5, null, null));
+        record(1, 5, null, null),
+        late(0, 14, tick("BTCUSDT", "58000.40", "58000.50")),
+        record(1, 6, "ETHUSDT", "{\"pair\":\"ETHUSDT\",\"bid\":\"1\",\"ask\":\"2\",\"event_time\":\"2999-01-01T00:00:00Z\"}"));
 
     PCollectionTuple out = p
         .apply(Create.of(records).withCoder(KafkaRecordCoder.of(
@@ -71,7 +80,8 @@ public class ParseTicksTest {
                 .via((DeadLetter d) -> d.source() + " " + d.reason().code())))
         .containsInAnyOrder(
             "ticks/0@11 invalid_json", "ticks/0@12 crossed_book", "ticks/0@13 non_positive_price",
-            "ticks/1@4 missing_field", "ticks/1@5 invalid_json");
+            "ticks/1@4 missing_field", "ticks/1@5 invalid_json", "ticks/0@14 late",
+            "ticks/1@6 event_time_in_future");
     PAssert.that(out.get(ParseTicks.DEAD_LETTERS)).satisfies(letters -> {
       for (DeadLetter d : letters) {
         if (d.source().equals("ticks/0@12")) {
@@ -79,6 +89,11 @@ public class ParseTicksTest {
           assertEquals(tick("BTCUSDT", "58000.30", "58000.20"), d.raw());
           assertThat(d.detail(), containsString("below bid"));
           assertThat(d.toJson(), containsString("\"reason\":\"crossed_book\""));
+        }
+        if (d.source().equals("ticks/0@14")) {
+          // A late tick's dead letter carries it as it was on Kafka, and says against what.
+          assertEquals(tick("BTCUSDT", "58000.40", "58000.50"), d.raw());
+          assertThat(d.detail(), containsString("had its watermark at 2021-10-14T19:10:00Z"));
         }
       }
       return null;
@@ -99,5 +114,8 @@ public class ParseTicksTest {
     assertEquals(Long.valueOf(1), counters.get(ParseTicks.rejectedMetric(RejectReason.CROSSED_BOOK)));
     assertEquals(Long.valueOf(1), counters.get(ParseTicks.rejectedMetric(RejectReason.NON_POSITIVE_PRICE)));
     assertEquals(Long.valueOf(1), counters.get(ParseTicks.rejectedMetric(RejectReason.MISSING_FIELD)));
+    // Late ticks are counted as ticks.
+    assertEquals(Long.valueOf(1), counters.get(ParseTicks.rejectedMetric(RejectReason.LATE)));
+    assertEquals(Long.valueOf(1), counters.get(ParseTicks.rejectedMetric(RejectReason.EVENT_TIME_IN_FUTURE)));
   }
 }

@@ -37,8 +37,7 @@ public class TickValueTest {
     TickValue.Rejected r = (TickValue.Rejected) deserialize("{\"pair\":\"BTCUSDT\"");
     assertEquals("{\"pair\":\"BTCUSDT\"", r.raw());
     assertEquals(RejectReason.INVALID_JSON, r.reason());
-    assertEquals(r.reason(), r.exception().reason());
-    assertEquals(r.detail(), r.exception().detail());
+    assertTrue(r.detail(), r.detail().contains("JSON"));
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.joda.time.Duration;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -25,9 +26,9 @@ public class UpsertCandlesIT {
   @BeforeClass
   public static void createTable() throws SQLException {
     try (Connection c = TestServices.jdbc().connect(10)) {
-      CandleSchema.apply(c, TABLE);
+      CandleSchema.apply(c, TABLE, Duration.standardMinutes(5), Duration.standardMinutes(1));
       // Applying it twice changes nothing: the schema is idempotent.
-      CandleSchema.apply(c, TABLE);
+      CandleSchema.apply(c, TABLE, Duration.standardMinutes(5), Duration.standardMinutes(1));
     }
   }
 

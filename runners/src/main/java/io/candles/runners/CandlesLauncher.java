@@ -2,8 +2,10 @@ package io.candles.runners;
 
 import io.candles.pipeline.CandleOptions;
 import io.candles.pipeline.CandlePipeline;
+import io.candles.pipeline.CandleSchema;
 import io.candles.pipeline.Durations;
 import io.candles.pipeline.Preflight;
+import io.candles.pipeline.ResumePoint;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -102,14 +104,23 @@ public final class CandlesLauncher {
       System.err.println("error: " + firstLine(e.getMessage()) + " (see --help)");
       return 2;
     }
+    String table = CandlePipeline.table(options);
+    ResumePoint resume;
     try {
       Preflight.kafka(options.getBootstrapServers(), options.getTopic(),
           options.getTopicPartitions(), options.getDlqTopic());
-      Preflight.database(CandlePipeline.jdbc(options), options.getTable());
+      Preflight.database(CandlePipeline.jdbc(options), table, CandlePipeline.windowing(options));
+      resume = ResumePoint.resolve(options.getStartFrom(), CandlePipeline.jdbc(options), table,
+          CandlePipeline.windowing(options), options.getBootstrapServers(), options.getTopic());
     } catch (Preflight.ServiceUnavailableException e) {
       System.err.println("error: " + e.getMessage());
       return 3;
+    } catch (CandleSchema.WindowMismatchException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
     }
+    // One line that says where this run starts: a restart's cost and what it leaves alone.
+    System.out.println("Start: " + resume.description());
     boolean flink = FlinkRunner.class.isAssignableFrom(options.getRunner());
     boolean detached = false;
     if (flink) {
@@ -136,12 +147,12 @@ public final class CandlesLauncher {
         System.out.println("DirectRunner settings (defaults of this launcher): " + String.join(" ", applied));
       }
     }
-    Pipeline p = CandlePipeline.create(options);
+    Pipeline p = CandlePipeline.create(options, resume);
     System.out.println("Candle pipeline " + (detached ? "submitted to " : "running on ")
         + options.getRunner().getSimpleName()
         + (flink ? " (" + options.as(FlinkPipelineOptions.class).getFlinkMaster() + ")" : "")
         + ": " + options.getBootstrapServers() + "/" + options.getTopic() + " -> "
-        + options.getJdbcUrl() + " table " + options.getTable()
+        + options.getJdbcUrl() + " table " + table
         + (detached ? "." : ". Ctrl-C stops it."));
     PipelineResult result = p.run();
     if (detached) {

@@ -3,18 +3,30 @@ package io.candles.runners;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import io.candles.devservices.KafkaBroker;
+import io.candles.testkit.CandleTable;
+import io.candles.testkit.Database;
+import io.candles.testkit.Services;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** The launcher's checks with a real broker and no database. */
+/** The launcher's checks with a real broker, and with no database or a real one. */
 public class CandlesLauncherIT {
   private static KafkaBroker kafka;
 
@@ -43,5 +55,56 @@ public class CandlesLauncherIT {
     assertEquals(r.err(), 3, r.exitCode());
     assertEquals(r.err(), 1, r.errorLines());
     assertThat(r.err(), containsString("error: PostgreSQL not reachable at " + url + " (--jdbcUrl)"));
+  }
+
+  @Test
+  public void otherWindowsGetATableOfTheirOwnByDefault() throws Exception {
+    Database db = Services.database();
+    List<String> args = new ArrayList<>(List.of("--bootstrapServers=" + kafka.bootstrapServers(),
+        "--topic=ticks-fifteen", "--dlqTopic=ticks-fifteen-dlq", "--windowSize=15m"));
+    args.addAll(Arrays.asList(db.options()));
+    try (LauncherProcess launcher = LauncherProcess.startClasspath(
+        Services.dataDir("fifteen").resolve("launcher.log"), args)) {
+      launcher.awaitOutput(Pattern.compile("running on DirectRunner: .* table candle_stick_15_min\\."),
+          Duration.ofSeconds(120));
+    }
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select window_size_ms, window_period_ms from candle_progress "
+            + "where candle_table = 'candle_stick_15_min'")) {
+      assertTrue("the new table is registered with its windows", rs.next());
+      assertEquals(900_000L, rs.getLong(1));
+      assertEquals(60_000L, rs.getLong(2));
+    }
+  }
+
+  @Test
+  public void writingOtherWindowsIntoATableIsRefusedInOneLine() {
+    Database db = Services.database();
+    List<String> args = new ArrayList<>(List.of("--bootstrapServers=" + kafka.bootstrapServers(),
+        "--windowSize=15m", "--table=candle_stick_five_min"));
+    args.addAll(Arrays.asList(db.options()));
+    LauncherOutput r = LauncherOutput.run(args.toArray(new String[0]));
+    assertEquals(r.err(), 2, r.exitCode());
+    assertEquals(r.err(), 1, r.errorLines());
+    assertThat(r.err(), containsString("error: table candle_stick_five_min holds 5 min candles every 1 min; "
+        + "this run computes 15 min candles every 1 min"));
+    assertThat(r.err(), containsString("candle_stick_15_min"));
+  }
+
+  @Test
+  public void aTableOfOtherWindowsFromBeforeTheRegistrationIsRefusedToo() throws Exception {
+    Database db = Services.database();
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      CandleTable.create(db, "candles_legacy_hourly");
+      s.execute("insert into candles_legacy_hourly (currency_pair, open_price, high_price, low_price, close_price, "
+          + "open_time, close_time, tick_count) values ('BTCUSDT', 1, 1, 1, 1, '2021-10-14 18:00', "
+          + "'2021-10-14 19:00', 1)");
+    }
+    List<String> args = new ArrayList<>(List.of("--bootstrapServers=" + kafka.bootstrapServers(),
+        "--table=candles_legacy_hourly"));
+    args.addAll(Arrays.asList(db.options()));
+    LauncherOutput r = LauncherOutput.run(args.toArray(new String[0]));
+    assertEquals(r.err(), 2, r.exitCode());
+    assertThat(r.err(), containsString("error: table candles_legacy_hourly holds candles 1 h long, not 5 min"));
   }
 }

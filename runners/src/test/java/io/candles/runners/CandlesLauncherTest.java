@@ -43,6 +43,21 @@ public class CandlesLauncherTest {
   }
 
   @Test
+  public void aBadStartPointIsOneClearLine() {
+    LauncherOutput r = LauncherOutput.run("--startFrom=yesterday");
+    assertEquals(2, r.exitCode());
+    assertEquals(r.err(), 1, r.errorLines());
+    assertThat(r.err(), containsString("--startFrom=yesterday is not 'auto', 'earliest' or an ISO-8601 time"));
+  }
+
+  @Test
+  public void aNegativeClockSkewIsRefused() {
+    LauncherOutput r = LauncherOutput.run("--maxClockSkew=-1s");
+    assertEquals(2, r.exitCode());
+    assertEquals(r.err(), 1, r.errorLines());
+  }
+
+  @Test
   public void aZeroJdbcBatchWaitIsRefused() {
     LauncherOutput r = LauncherOutput.run("--jdbcMaxBatchWait=0ms");
     assertEquals(2, r.exitCode());

@@ -1,79 +1,153 @@
 package io.candles.runners;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.Assert.assertTrue;
 
-import io.candles.pipeline.JdbcSettings;
+import io.candles.testkit.CandleReference;
+import io.candles.testkit.CandleTable;
+import io.candles.testkit.Database;
+import io.candles.testkit.FinalHistory;
+import io.candles.testkit.Services;
+import io.candles.testkit.TickStream;
+import io.candles.testkit.Topics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.Test;
 
 /**
- * The DirectRunner has no checkpoints: its plan for a crash is to start again from the earliest
- * offsets with empty state, recompute every window from its first tick, and let the upsert guard
- * keep each row at its newest state (a replayed pane with fewer ticks than the row never overwrites
- * it; the complete pane has the same ticks and replaces it or changes nothing). This test kills the
- * launcher's JVM with kill -9 mid-stream, starts the very same command again, and requires the whole
- * candle table to end equal to the reference computed from the records in Kafka.
+ * A crash and a restart on the DirectRunner, which keeps no checkpoints. The topic's retention
+ * holds much older data, an hour of ticks from three hours before, which the first run turns into
+ * final candles. Then ticks stream in; the pipeline's JVM is killed with kill -9 mid-stream, and
+ * the very same command is run again.
+ *
+ * <p>The restart must read from the first tick of the earliest window not yet final, not from
+ * offset 0 (the launcher's "Start:" line gives each partition's offset, past the old hour), and the
+ * whole table must end equal to the reference computed from every record in the topic, every row
+ * final, none final before all its ticks were in.
  */
 public class DirectRunnerKillIT {
 
   private static final Pattern RUNNING = Pattern.compile("Candle pipeline running on DirectRunner");
+  private static final Pattern START = Pattern.compile("Start: (.*)");
+  private static final Pattern OFFSET = Pattern.compile("/(\\d+)@(\\d+)");
   private static final long MINUTE = 60_000L;
 
   @Test
-  public void killingThePipelineMidStreamAndStartingItAgainConverges() throws Exception {
-    String bootstrap = ItServices.kafka().bootstrapServers();
-    JdbcSettings jdbc = ItServices.jdbc(ItServices.postgres());
+  public void aRestartAfterKillReadsFromTheEarliestOpenWindowAndConverges() throws Exception {
+    String bootstrap = Services.kafka().bootstrapServers();
+    Database db = Services.database();
     String topic = "ticks-directkill";
     String table = "candles_directkill";
-    CandleReference.createTopics(bootstrap, topic, 4, topic + "-dlq");
+    Topics.create(bootstrap, topic, 4);
+    Topics.create(bootstrap, topic + "-dlq", 1);
+    CandleTable.create(db, table);
+    FinalHistory history = FinalHistory.install(db, table);
+    TickStream stream = new TickStream(List.of(
+        TickStream.Pair.of("BTCUSDT", 0, "58000.00", "0.01"),
+        TickStream.Pair.of("ETHUSDT", 1, "3000.00", "0.01"),
+        TickStream.Pair.of("SOLUSDT", 2, "150.000", "0.001"),
+        TickStream.Pair.of("XRPUSDT", 2, "0.60000", "0.00001")), 20211015);
 
-    long base = (System.currentTimeMillis() / MINUTE) * MINUTE - 15 * MINUTE;
-    CandleReference.Generated g = CandleReference.generate(base, base + 8 * MINUTE, 20211015);
-    List<String> command = List.of(
-        "--bootstrapServers=" + bootstrap, "--topic=" + topic, "--dlqTopic=" + topic + "-dlq",
-        "--jdbcUrl=" + jdbc.url(), "--jdbcUser=" + jdbc.user(), "--jdbcPassword=" + jdbc.password(),
-        "--table=" + table, "--idleTimeout=10s");
-    Path log = ItServices.dataDir("directkill").resolve("launcher.log");
-
-    try (CandleReference.Producer producer = new CandleReference.Producer(bootstrap, topic, g, 100)) {
-      int producedAtKill;
-      try (LauncherProcess first = LauncherProcess.startClasspath(log, command)) {
-        first.awaitOutput(RUNNING, Duration.ofSeconds(60));
-        awaitProgress(jdbc, table, producer, first);
-        producedAtKill = producer.produced();
+    long now = System.currentTimeMillis();
+    long oldFrom = (now / MINUTE) * MINUTE - 180 * MINUTE;
+    Topics.Produced old = Topics.produce(bootstrap, topic, stream.backlog(oldFrom, oldFrom + 60 * MINUTE, 200, 20, 800, 300));
+    Map<Integer, Long> oldEnd = new HashMap<>();
+    for (TickStream.Sent s : old.ticks()) {
+      oldEnd.merge(s.partition(), s.offset() + 1, Math::max);
+    }
+    List<String> args = LauncherProcess.arguments(bootstrap, topic, table, db);
+    Path dir = Services.dataDir("directkill");
+    List<TickStream.Record> streamed = new ArrayList<>();
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    long stoppedAt;
+    try (Producer<String, byte[]> producer = Topics.producer(bootstrap)) {
+      try (LauncherProcess first = LauncherProcess.startClasspath(dir.resolve("first.log"), args)) {
+        first.awaitOutput(RUNNING, Duration.ofSeconds(120));
+        // The old hour is final first: the restart must not read it again.
+        CandleTable.awaitEquals(db, table, CandleReference.candles(old.ticks()), Duration.ofSeconds(180), first::tail);
+        // Then live ticks, about 40 a second, until a good part of them is in the table.
+        long oldSum = CandleTable.tickCountSum(db, table);
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (CandleTable.tickCountSum(db, table) < oldSum + 3_000 || streamed.size() < 1_200) {
+          assertTrue("no progress on the live ticks; " + first.tail(),
+              System.currentTimeMillis() < deadline && first.isAlive());
+          sendLive(stream, producer, topic, streamed, sent);
+        }
         first.kill();
       }
-      assertTrue("the stream must still be flowing when the pipeline dies: " + producedAtKill + " of "
-          + producer.total(), producedAtKill < producer.total() * 3 / 4);
-      long rowsAfterKill = CandleReference.readTable(jdbc, table).size();
-      assertTrue("the first run wrote candles before it died", rowsAfterKill > 0);
+      // Ticks keep coming while it is down, and after it is back.
+      for (int i = 0; i < 50; i++) {
+        sendLive(stream, producer, topic, streamed, sent);
+      }
+      Path log = dir.resolve("second.log");
+      try (LauncherProcess second = LauncherProcess.startClasspath(log, args)) {
+        second.awaitOutput(RUNNING, Duration.ofSeconds(120));
+        String start = lastStartLine(log);
+        assertTrue("the restart resumes from what is final: " + start, start.contains("is final and stays"));
+        Matcher m = OFFSET.matcher(start);
+        int partitions = 0;
+        while (m.find()) {
+          int partition = Integer.parseInt(m.group(1));
+          long offset = Long.parseLong(m.group(2));
+          assertThat("partition " + partition + " is read from past the old hour: " + start, offset,
+              greaterThanOrEqualTo(oldEnd.getOrDefault(partition, 0L)));
+          partitions++;
+        }
+        assertThat(partitions, greaterThanOrEqualTo(4));
+        long until = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < until) {
+          sendLive(stream, producer, topic, streamed, sent);
+        }
+        producer.flush();
+        stoppedAt = System.currentTimeMillis();
 
-      // The same command again: it reads from the earliest offset and recomputes every window.
-      try (LauncherProcess second = LauncherProcess.startClasspath(log, command)) {
-        producer.awaitDone(Duration.ofSeconds(120));
-        List<CandleReference.Sent> sent = producer.sent();
-        assertThat(sent.size(), greaterThanOrEqualTo(3500));
-        CandleReference.awaitTableEquals(jdbc, table, CandleReference.reference(sent), Duration.ofSeconds(120),
-            second::tail);
+        List<TickStream.Sent> ticks = new ArrayList<>(old.ticks());
+        for (int i = 0; i < streamed.size(); i++) {
+          RecordMetadata md = sent.get(i).get();
+          ticks.add(streamed.get(i).tick().at(md.partition(), md.offset()));
+        }
+        assertThat(ticks.size(), greaterThan(15_000));
+        // Windows ended by the end of the stream are final and exact; the open ones exact so far.
+        long cutoff = stoppedAt - 5_000;
+        List<CandleTable.Row> expected = CandleReference.asOf(CandleReference.candles(ticks), cutoff);
+        CandleTable.awaitEqualsViewed(db, table, expected, r -> CandleReference.finalOnlyBy(r, cutoff),
+            Duration.ofSeconds(120), second::tail);
+        history.assertNoEarlyFinal(CandleReference.endingBy(expected, cutoff));
         assertTrue("the second run is still running", second.isAlive());
       }
     }
   }
 
-  /** Waits until the pipeline has written candles and at least 600 records are out. */
-  private static void awaitProgress(JdbcSettings jdbc, String table, CandleReference.Producer producer,
-      LauncherProcess launcher) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!(producer.produced() >= 600 && CandleReference.tickCountSum(jdbc, table) > 0)) {
-      if (!launcher.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError("no candles written mid-stream; " + launcher.tail());
-      }
-      Thread.sleep(250);
+  /** A tenth of a second of live ticks: four, stamped now or a little before. */
+  private static void sendLive(TickStream stream, Producer<String, byte[]> producer, String topic,
+      List<TickStream.Record> streamed, List<Future<RecordMetadata>> sent) throws InterruptedException {
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < 4; i++) {
+      TickStream.Record r = stream.tick(stream.random().nextInt(4), now - stream.random().nextInt(300));
+      streamed.add(r);
+      sent.add(producer.send(Topics.toKafka(topic, r)));
     }
+    Thread.sleep(100);
+  }
+
+  private static String lastStartLine(Path log) throws java.io.IOException {
+    Matcher m = START.matcher(Files.readString(log));
+    String last = "";
+    while (m.find()) {
+      last = m.group(1);
+    }
+    return last;
   }
 }

@@ -29,6 +29,17 @@ final class LauncherProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /**
+   * The options that say where a test's pipeline reads and writes (its own topic, dead-letter
+   * topic {@code TOPIC-dlq}, table and database); everything else stays at its default.
+   */
+  static List<String> arguments(String bootstrap, String topic, String table, io.candles.testkit.Database db) {
+    List<String> args = new ArrayList<>(List.of("--bootstrapServers=" + bootstrap, "--topic=" + topic,
+        "--dlqTopic=" + topic + "-dlq", "--table=" + table));
+    args.addAll(List.of(db.options()));
+    return args;
+  }
+
   /** java -jar target/candles-pipeline.jar ARGS: the shaded jar, which the Flink runner stages as the job jar. */
   static LauncherProcess startJar(Path log, List<String> args) {
     Path jar = Paths.get("target", "candles-pipeline.jar").toAbsolutePath();
