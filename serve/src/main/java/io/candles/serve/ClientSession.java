@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET_PROPERTY} of {@code combined}) and Binance's limits: at most 5 incoming messages per
  * second and 1024 streams; a client that answers no ping within the pong timeout, or takes no data
  * for the slow-client timeout while events wait for it, is closed with code 1008 and the reason.
+ * Public only because Jetty calls its listener methods through method handles.
  */
-final class ClientSession implements Session.Listener.AutoDemanding {
+public final class ClientSession implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
   static final int MAX_STREAMS = 1024;
   static final int MAX_MESSAGES_PER_SECOND = 5;

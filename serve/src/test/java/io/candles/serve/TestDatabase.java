@@ -47,10 +47,16 @@ final class TestDatabase {
     return postgres;
   }
 
-  /** The table's owner (the pipeline's role). */
+  /** The table's owner (the pipeline's role); a test that waits on a dead server fails instead. */
   static Connection owner() throws SQLException {
     PostgresServer pg = postgres();
-    return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password());
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", pg.user());
+    p.setProperty("password", pg.password());
+    p.setProperty("connectTimeout", "10");
+    p.setProperty("socketTimeout", "60");
+    p.setProperty("ApplicationName", "candles-serve-test");
+    return DriverManager.getConnection(pg.jdbcUrl(), p);
   }
 
   /**
@@ -72,9 +78,27 @@ final class TestDatabase {
 
   /** Upserts with the pipeline's statement, in one transaction, bound as UpsertCandles binds. */
   static void upsert(List<Candle> candles) throws SQLException {
-    try (Connection c = owner();
-        PreparedStatement ps = c.prepareStatement(UpsertCandles.upsertSql(CandleTable.TABLE))) {
+    try (Writer w = new Writer()) {
+      w.upsert(candles);
+    }
+  }
+
+  static void upsert(Candle... candles) throws SQLException {
+    upsert(List.of(candles));
+  }
+
+  /** One connection for many upserts, as the pipeline's writers hold theirs. */
+  static final class Writer implements AutoCloseable {
+    private final Connection c;
+    private final PreparedStatement ps;
+
+    Writer() throws SQLException {
+      c = owner();
       c.setAutoCommit(false);
+      ps = c.prepareStatement(UpsertCandles.upsertSql(CandleTable.TABLE));
+    }
+
+    void upsert(List<Candle> candles) throws SQLException {
       for (Candle k : candles) {
         ps.setString(1, k.pair());
         ps.setBigDecimal(2, Prices.midToDecimal(k.open()));
@@ -91,10 +115,15 @@ final class TestDatabase {
       ps.executeBatch();
       c.commit();
     }
-  }
 
-  static void upsert(Candle... candles) throws SQLException {
-    upsert(List.of(candles));
+    void upsert(Candle... candles) throws SQLException {
+      upsert(List.of(candles));
+    }
+
+    @Override
+    public void close() throws SQLException {
+      c.close();
+    }
   }
 
   static LocalDateTime utc(long millis) {
