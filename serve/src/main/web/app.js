@@ -118,7 +118,7 @@
         noteTick(pair, r[12].lastEventTime);
       }
       renderAll();
-      chart.timeScale().scrollToRealTime();
+      chart.timeScale().fitContent();
       state.historyLoads++;
     } catch (e) {
       setStatus('could not load history: ' + e.message);
@@ -187,7 +187,7 @@
 
   function setStatus(text) {
     document.getElementById('status').textContent = text
-      || (state.connected ? `live · ${state.events} events` : 'disconnected');
+      || (state.connected ? `live · events received: ${state.events}` : 'disconnected');
   }
 
   function showAges() {
