@@ -165,6 +165,17 @@ public final class ServeOptions {
     return o.check();
   }
 
+  /** Every environment variable an option can come from (docker-compose.yml's are checked against it). */
+  public static java.util.Set<String> variables() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (OptionSpec o : commandLine(new ServeOptions()).getCommandSpec().options()) {
+      if (!o.usageHelp()) {
+        out.add(variable(o.longestName()));
+      }
+    }
+    return out;
+  }
+
   /** The environment variable of an option: --jdbcUrl is SERVE_JDBC_URL. */
   public static String variable(String optionName) {
     String bare = optionName.replaceFirst("^-+", "");
