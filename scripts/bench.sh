@@ -111,9 +111,9 @@ for spec in $RUNNERS; do
     if [ "$scenario" = throughput ]; then
       run "$spec" throughput --ticks="$TICKS" --pairs=50
     elif [ "$scenario" = push ]; then
-      run "$spec" push --pairs=20 --ratePerPair=400 --durationSeconds="$DURATION" --serveJar=serve/target/candles-serve.jar
-      run "$spec" push --pairs=20 --ratePerPair=400 --durationSeconds="$DURATION" --serveJar=serve/target/candles-serve.jar \
-        --idleClients=1000 --slowClients=1
+      # The candle server runs from serve/target/candles-serve.jar (Bench's --serveJar default).
+      run "$spec" push --pairs=20 --ratePerPair=400 --durationSeconds="$DURATION"
+      run "$spec" push --pairs=20 --ratePerPair=400 --durationSeconds="$DURATION" --idleClients=1000 --slowClients=1
     else
       for load in $LOADS; do
         run "$spec" latency --pairs="${load%x*}" --ratePerPair="${load#*x}" --durationSeconds="$DURATION"
@@ -140,6 +140,7 @@ if r["scenario"] == "push":
     load = f'{r["pairs"]} x {r.get("ratePerPair", 0)}/s, {r.get("idleClients", 0)} idle {r.get("slowClients", 0)} slow'
     print(f'{"to table":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("tableLatencyMillisP50", -1):>8} {r.get("tableLatencyMillisP95", -1):>8} {r.get("tableLatencyMillisP99", -1):>8} {r.get("tableLatencyMillisMax", -1):>8} {r["correct"]}')
     print(f'{"to client":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("latencyMillisP50", -1):>8} {r.get("latencyMillisP95", -1):>8} {r.get("latencyMillisP99", -1):>8} {r.get("latencyMillisMax", -1):>8} {r["correct"]}')
+    print(f'{"push adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("pushAddsMillisP50", -1):>8} {r.get("pushAddsMillisP95", -1):>8} {r.get("pushAddsMillisP99", -1):>8} {r.get("pushAddsMillisMax", -1):>8} {r["correct"]}')
 elif r["scenario"] == "throughput":
     load = f'{r.get("ticks", 0):,} preloaded'
     tps = r.get("ticksPerSecond", r.get("ticksPerSecondLowerBound", 0))

@@ -70,9 +70,10 @@ final class ChangeFeed implements Runnable, AutoCloseable {
     while (!closed) {
       try {
         if (connection == null) {
-          connect();
+          int reread = connect();
           stats.feedReconnects.increment();
-          log.info("change feed: listening again; re-read {} rows changed while away", stats.rowsReread.sum());
+          log.info("change feed: listening again; re-read {} rows written since shortly before the last change seen",
+              reread);
           backoffMillis = 100;
         }
         listen();
@@ -90,9 +91,11 @@ final class ChangeFeed implements Runnable, AutoCloseable {
     }
   }
 
-  private void connect() throws SQLException {
+  /** Connects and listens; returns how many rows it re-read (0 on the first connection). */
+  private int connect() throws SQLException {
     Connection c = DatabaseSetup.connect(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
         APPLICATION_NAME);
+    int reread = 0;
     try {
       try (PreparedStatement ps = c.prepareStatement("LISTEN " + CandleTable.CHANNEL)) {
         ps.execute();
@@ -108,6 +111,7 @@ final class ChangeFeed implements Runnable, AutoCloseable {
         // Listening again: what changed while away, before anything newer arrives as a notification.
         for (CandleRow row : store.changedSince(c, highWaterMicros - REREAD_MARGIN_MICROS)) {
           stats.rowsReread.increment();
+          reread++;
           accept(row);
         }
       }
@@ -117,6 +121,7 @@ final class ChangeFeed implements Runnable, AutoCloseable {
     }
     connection = c;
     stats.feedConnected = true;
+    return reread;
   }
 
   private void listen() throws SQLException {

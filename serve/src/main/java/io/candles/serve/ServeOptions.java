@@ -68,7 +68,7 @@ public final class ServeOptions {
   int poolSize = 4;
 
   @Option(names = "--maxClients", paramLabel = "N",
-      description = "WebSocket connections at most; more are refused with close code 1013 (default ${DEFAULT-VALUE})")
+      description = "WebSocket connections at most; more are refused at the handshake (HTTP 503, Binance's -1003) (default ${DEFAULT-VALUE})")
   int maxClients = 5000;
 
   @Option(names = "--pingInterval", paramLabel = "DURATION",
