@@ -141,6 +141,7 @@ if r["scenario"] == "push":
     print(f'{"to table":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("tableLatencyMillisP50", -1):>8} {r.get("tableLatencyMillisP95", -1):>8} {r.get("tableLatencyMillisP99", -1):>8} {r.get("tableLatencyMillisMax", -1):>8} {r["correct"]}')
     print(f'{"to client":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("latencyMillisP50", -1):>8} {r.get("latencyMillisP95", -1):>8} {r.get("latencyMillisP99", -1):>8} {r.get("latencyMillisMax", -1):>8} {r["correct"]}')
     print(f'{"push adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("pushAddsMillisP50", -1):>8} {r.get("pushAddsMillisP95", -1):>8} {r.get("pushAddsMillisP99", -1):>8} {r.get("pushAddsMillisMax", -1):>8} {r["correct"]}')
+    print(f'{"server adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("serverAddsMillisP50", -1):>8} {r.get("serverAddsMillisP95", -1):>8} {r.get("serverAddsMillisP99", -1):>8} {r.get("serverAddsMillisMax", -1):>8} {r["correct"]}')
 elif r["scenario"] == "throughput":
     load = f'{r.get("ticks", 0):,} preloaded'
     tps = r.get("ticksPerSecond", r.get("ticksPerSecondLowerBound", 0))

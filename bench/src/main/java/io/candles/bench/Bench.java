@@ -357,7 +357,9 @@ public final class Bench {
     }
     String base = "http://127.0.0.1:" + port;
     Process server = startServer(port);
-    try (PushClients clients = new PushClients(base, load.pairs())) {
+    try (PushClients clients = new PushClients(base, load.pairs());
+        CommitListener commits = new CommitListener(arg("jdbcUrl", null), arg("jdbcUser", "postgres"),
+            arg("jdbcPassword", "postgres"))) {
       clients.connectFast();
       clients.connectCrowd(idle);
       for (int i = 0; i < slowClients; i++) {
@@ -420,7 +422,11 @@ public final class Bench {
         Percentiles toTable = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog("-table"));
         Map<String, CandleTable.LongList> arrivals = clients.arrivals();
         Percentiles toClient = latencies(arrivals, sent, load.pairs(), measuredFrom, latencyLog("-push"));
-        Percentiles added = pushAdds(table.audit(), arrivals, sent, load.pairs(), measuredFrom);
+        Map<String, CandleTable.LongList> audit = table.audit();
+        Map<String, CandleTable.LongList> committed = commits.log();
+        Percentiles added = pushAdds(audit, arrivals, sent, load.pairs(), measuredFrom);
+        Percentiles toCommit = pushAdds(audit, committed, sent, load.pairs(), measuredFrom);
+        Percentiles byServer = pushAdds(committed, arrivals, sent, load.pairs(), measuredFrom);
         result.put("ratePerPair", ratePerPair);
         result.put("targetTicksPerSecond", ratePerPair * pairs);
         result.put("achievedTicksPerSecond", Math.round(achieved));
@@ -439,17 +445,26 @@ public final class Bench {
         result.put("pushAddsMillisP95", added.p95());
         result.put("pushAddsMillisP99", added.p99());
         result.put("pushAddsMillisMax", added.max());
+        result.put("commitAddsMillisP50", toCommit.p50());
+        result.put("commitAddsMillisP99", toCommit.p99());
+        result.put("serverAddsMillisP50", byServer.p50());
+        result.put("serverAddsMillisP95", byServer.p95());
+        result.put("serverAddsMillisP99", byServer.p99());
+        result.put("serverAddsMillisMax", byServer.max());
         result.put("crowdEvents", clients.crowdEvents());
         result.put("serverStatus", httpGet(base + "/status"));
         System.out.printf("push at %,d ticks/s (%d pairs x %d/s; achieved %,.0f/s), %d idle and %d slow clients:%n"
             + "  tick sent -> row visible in the table:        p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %,d ticks%n"
             + "  tick sent -> kline event at a WebSocket client: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %,d ticks%n"
-            + "  what the push adds, tick by tick (event arrival - row visible): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n"
+            + "  what the push adds, tick by tick (event arrival - row written): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n"
+            + "    of which the rest of the writing transaction (row written - commit seen by a bare LISTEN): p50 %d ms, p99 %d ms%n"
+            + "    and the server (commit seen by a bare LISTEN - event at its WebSocket client): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n"
             + "  the idle clients took %,d events; server %s%n",
             ratePerPair * pairs, pairs, ratePerPair, achieved, idle, slowClients,
             toTable.p50(), toTable.p95(), toTable.p99(), toTable.max(), toTable.count(),
             toClient.p50(), toClient.p95(), toClient.p99(), toClient.max(), toClient.count(),
-            added.p50(), added.p95(), added.p99(), added.max(), clients.crowdEvents(),
+            added.p50(), added.p95(), added.p99(), added.max(), toCommit.p50(), toCommit.p99(),
+            byServer.p50(), byServer.p95(), byServer.p99(), byServer.max(), clients.crowdEvents(),
             result.get("serverStatus"));
         return check(table, sent, load.pairs(), false) && toClient.count() > 0
             && toClient.count() == toTable.count();
@@ -462,12 +477,12 @@ public final class Bench {
   }
 
   /**
-   * Per tick, how much later the WebSocket client saw it than the table did: the arrival of the
-   * first event including it minus the first visible row state including it (the audit trigger's
-   * time, taken as the row is written; the notification leaves at commit, so this includes the
-   * rest of the writing transaction).
+   * Per tick, how much later the second log saw it than the first: e.g. the WebSocket client's
+   * arrival of the first event including it minus the first row state including it in the
+   * table's audit (taken as the row is written, inside the transaction; the notification leaves
+   * at commit, so that difference includes the rest of the writing transaction).
    */
-  private static Percentiles pushAdds(Map<String, CandleTable.LongList> audit, Map<String, CandleTable.LongList> arrivals,
+  private static Percentiles pushAdds(Map<String, CandleTable.LongList> first, Map<String, CandleTable.LongList> second,
       TickLoad.Sent sent, List<String> pairs, long from) {
     long[] added = new long[sent.size];
     int n = 0;
@@ -478,8 +493,8 @@ public final class Bench {
       if (sent.sendTime[i] < from) {
         continue;
       }
-      long table = firstWith(audit.get(key), k);
-      long push = firstWith(arrivals.get(key), k);
+      long table = firstWith(first.get(key), k);
+      long push = firstWith(second.get(key), k);
       if (table >= 0 && push >= 0) {
         added[n++] = Math.max(0, push - table);
       }

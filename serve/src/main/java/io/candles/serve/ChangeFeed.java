@@ -93,8 +93,10 @@ final class ChangeFeed implements Runnable, AutoCloseable {
 
   /** Connects and listens; returns how many rows it re-read (0 on the first connection). */
   private int connect() throws SQLException {
+    // The socket timeout bounds the liveness query on a network that died without a word; the
+    // waits for notifications set their own, shorter one.
     Connection c = DatabaseSetup.connect(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword(),
-        APPLICATION_NAME);
+        APPLICATION_NAME, 30);
     int reread = 0;
     try {
       try (PreparedStatement ps = c.prepareStatement("LISTEN " + CandleTable.CHANNEL)) {

@@ -83,12 +83,21 @@ final class DatabaseSetup {
   }
 
   static Connection connect(String url, String user, String password, String application) throws SQLException {
+    return connect(url, user, password, application, 0);
+  }
+
+  /** With a socket timeout in seconds (0: none), so that a read on a silently dead network fails. */
+  static Connection connect(String url, String user, String password, String application, int socketTimeoutSeconds)
+      throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", user);
     p.setProperty("password", password);
     p.setProperty("ApplicationName", application);
     p.setProperty("connectTimeout", "10");
     p.setProperty("tcpKeepAlive", "true");
+    if (socketTimeoutSeconds > 0) {
+      p.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+    }
     return DriverManager.getConnection(url, p);
   }
 
