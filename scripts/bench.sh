@@ -3,7 +3,7 @@
 # outside it (load into Kafka, candles read back from PostgreSQL), with a correctness check at the
 # end of every run. Prints a table and writes bench-results/<time>.json.
 #
-#   scripts/bench.sh [--runners "DirectRunner FlinkRunner:1 FlinkRunner:2"] [--scenarios "throughput latency"]
+#   scripts/bench.sh [--runners "DirectRunner FlinkRunner:1 FlinkRunner:2"] [--scenarios "throughput latency push"]
 #                    [--ticks N] [--quick]
 #
 # --runners    DirectRunner; FlinkRunner:P for a local Flink mini-cluster at parallelism P; and
@@ -12,8 +12,12 @@
 #              scale-out by adding workers, each bringing one core (default: "DirectRunner")
 # --scenarios  throughput: preload --ticks (default 2,000,000) over 50 pairs, time until all are in
 #                          the table;
-#              latency:    live load at each of --loads, 30 s warm-up then 60 s measured
-#              (default: both)
+#              latency:    live load at each of --loads, 30 s warm-up then 60 s measured;
+#              push:       20 pairs x 400 ticks/s into the contract's table, served by the candle server
+#                          (serve/, its own JVM): tick sent -> kline event at a WebSocket client, beside
+#                          tick sent -> row in the table, once alone and once with 1,000 idle clients
+#                          and a slow one (never reading) on the same server
+#              (default: all three)
 # --loads      latency loads as PAIRSxRATE, ticks/s per pair (default: "20x400 50x417 5x100 10x500":
 #              the reference load, the peak, a light one, and 5,000 ticks/s)
 # --quick      small runs (200,000 ticks; latency 20 s) to try the set-up
@@ -26,7 +30,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 RUNNERS="DirectRunner"
-SCENARIOS="throughput latency"
+SCENARIOS="throughput latency push"
 TICKS=2000000
 DURATION=60
 LOADS="20x400 50x417 5x100 10x500"
@@ -37,13 +41,13 @@ while [ $# -gt 0 ]; do
     --ticks) TICKS="$2"; shift 2 ;;
     --loads) LOADS="$2"; shift 2 ;;
     --quick) TICKS=200000; DURATION=20; shift ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
 echo "bench.sh: building"
-mvn -q -B -DskipTests -pl bench,runners,devservices,flink-cluster -am install
+mvn -q -B -DskipTests -pl bench,runners,devservices,flink-cluster,serve -am install
 DATA="$ROOT/.bench-data"
 FLINK_DIR="$DATA/flink"
 start_cluster() { # P: P TaskManagers of one slot each, TaskManager i pinned to core i (mod cores)
@@ -106,6 +110,10 @@ for spec in $RUNNERS; do
   for scenario in $SCENARIOS; do
     if [ "$scenario" = throughput ]; then
       run "$spec" throughput --ticks="$TICKS" --pairs=50
+    elif [ "$scenario" = push ]; then
+      # The candle server runs from serve/target/candles-serve.jar (Bench's --serveJar default).
+      run "$spec" push --pairs=20 --ratePerPair=400 --durationSeconds="$DURATION"
+      run "$spec" push --pairs=20 --ratePerPair=400 --durationSeconds="$DURATION" --idleClients=1000 --slowClients=1
     else
       for load in $LOADS; do
         run "$spec" latency --pairs="${load%x*}" --ratePerPair="${load#*x}" --durationSeconds="$DURATION"
@@ -128,7 +136,13 @@ if runner == "FlinkRunner" and "flinkMaster=[local]" not in args:
     runner = "FlinkCluster"
 if "parallelism=" in args:
     runner += " p" + args.split("parallelism=")[1].split()[0]
-if r["scenario"] == "throughput":
+if r["scenario"] == "push":
+    load = f'{r["pairs"]} x {r.get("ratePerPair", 0)}/s, {r.get("idleClients", 0)} idle {r.get("slowClients", 0)} slow'
+    print(f'{"to table":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("tableLatencyMillisP50", -1):>8} {r.get("tableLatencyMillisP95", -1):>8} {r.get("tableLatencyMillisP99", -1):>8} {r.get("tableLatencyMillisMax", -1):>8} {r["correct"]}')
+    print(f'{"to client":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("latencyMillisP50", -1):>8} {r.get("latencyMillisP95", -1):>8} {r.get("latencyMillisP99", -1):>8} {r.get("latencyMillisMax", -1):>8} {r["correct"]}')
+    print(f'{"push adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("pushAddsMillisP50", -1):>8} {r.get("pushAddsMillisP95", -1):>8} {r.get("pushAddsMillisP99", -1):>8} {r.get("pushAddsMillisMax", -1):>8} {r["correct"]}')
+    print(f'{"server adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("serverAddsMillisP50", -1):>8} {r.get("serverAddsMillisP95", -1):>8} {r.get("serverAddsMillisP99", -1):>8} {r.get("serverAddsMillisMax", -1):>8} {r["correct"]}')
+elif r["scenario"] == "throughput":
     load = f'{r.get("ticks", 0):,} preloaded'
     tps = r.get("ticksPerSecond", r.get("ticksPerSecondLowerBound", 0))
     print(f'{"throughput":<11} {runner:<14} {load:<22} {tps:>12,} {"":>8} {"":>8} {"":>8} {"":>8} {r["correct"]}')

@@ -29,6 +29,12 @@ import org.apache.kafka.clients.admin.NewTopic;
  *       each row became visible; a tick's latency is from its send to the first visible state of
  *       its newest window whose tick_count includes it (the pipeline sees a pair's ticks in Kafka
  *       order, so the k-th tick of a window is in every state with tick_count >= k).
+ *   <li>{@code push}: the same live load into the contract's table, which the candle server
+ *       (serve/, its own process, from its jar) serves; a WebSocket client follows every pair's
+ *       rolling stream, and a tick's push latency is from its send to the arrival of the first
+ *       kline event of its newest window whose tick count includes it, beside the tick's
+ *       latency to the table in the same run. With {@code --idleClients=N --slowClients=M},
+ *       N idle clients and M slow ones (never reading) share the server with the measured one.
  * </ul>
  * Both end with a correctness check: every row's tick_count equals the count the generator
  * sent for that pair and window.
@@ -85,8 +91,9 @@ public final class Bench {
     String runner = arg("runner", "DirectRunner");
     int pairs = (int) num("pairs", scenario.equals("latency") ? 20 : 50);
     int partitions = (int) num("partitions", 4);
-    String id = "bench_" + scenario + "_" + System.currentTimeMillis();
-    String topic = id.replace('_', '-');
+    String id = scenario.equals("push") ? CandleTable.CONTRACT_TABLE
+        : "bench_" + scenario + "_" + System.currentTimeMillis();
+    String topic = ("bench_" + scenario + "_" + System.currentTimeMillis()).replace('_', '-');
 
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1),
@@ -105,9 +112,11 @@ public final class Bench {
             arg("jdbcPassword", "postgres"), id);
         TickLoad load = new TickLoad(bootstrap, topic, pairs)) {
       table.create(Paths.get(arg("schema", "sql/schema.sql")));
-      boolean ok = scenario.equals("latency")
-          ? latency(load, table, pairs, bootstrap, topic, runner, result)
-          : throughput(load, table, pairs, bootstrap, topic, runner, result);
+      boolean ok = switch (scenario) {
+        case "latency" -> latency(load, table, pairs, bootstrap, topic, runner, result);
+        case "push" -> push(load, table, pairs, bootstrap, topic, runner, result);
+        default -> throughput(load, table, pairs, bootstrap, topic, runner, result);
+      };
       result.put("correct", ok);
       String json = toJson(result);
       System.out.println("RESULT " + json);
@@ -252,7 +261,7 @@ public final class Bench {
         Thread.sleep(200);
       }
       Thread.sleep(1000);
-      Percentiles p = latencies(table, sent, load.pairs(), measuredFrom, latencyLog());
+      Percentiles p = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog(""));
       result.put("ratePerPair", ratePerPair);
       result.put("targetTicksPerSecond", ratePerPair * pairs);
       result.put("achievedTicksPerSecond", Math.round(achieved));
@@ -275,15 +284,18 @@ public final class Bench {
    * line each), next to the JSON result; null without {@code --out}. It shows when the slow ticks
    * were sent: a tail that comes in bursts every few seconds is a pause, not a slow path.
    */
-  private Path latencyLog() {
+  private Path latencyLog(String kind) {
     String out = args.get("out");
-    return out == null ? null : Paths.get(out.replaceAll("\\.json$", "") + "-latencies.csv");
+    return out == null ? null : Paths.get(out.replaceAll("\\.json$", "") + kind + "-latencies.csv");
   }
 
-  /** Latency of every tick sent at or after {@code from}; a tick never seen counts as -1 (missing). */
-  private static Percentiles latencies(CandleTable table, TickLoad.Sent sent, List<String> pairs,
-      long from, Path csvFile) throws Exception {
-    Map<String, CandleTable.LongList> audit = table.audit();
+  /**
+   * Latency of every tick sent at or after {@code from}, against a log of when each window's
+   * states were seen ("pair|openTime" -> seenAt, tickCount, ... in time order: the table's audit
+   * trigger, or a WebSocket client's arrivals); a tick never seen is counted as missing.
+   */
+  private static Percentiles latencies(Map<String, CandleTable.LongList> audit, TickLoad.Sent sent,
+      List<String> pairs, long from, Path csvFile) throws Exception {
     // For each window: the time at which its tick_count first reached each value (prefix max).
     long[] latency = new long[sent.size];
     StringBuilder csv = csvFile == null ? null : new StringBuilder("send_time_ms,latency_ms\n");
@@ -325,6 +337,210 @@ public final class Bench {
       System.out.printf("%,d measured ticks never became visible%n", missing);
     }
     return Percentiles.of(latency, n);
+  }
+
+  // ------------------------------------------------------------------ push
+
+  private boolean push(TickLoad load, CandleTable table, int pairs, String bootstrap, String topic,
+      String runner, Map<String, Object> result) throws Exception {
+    long ratePerPair = num("ratePerPair", 400);
+    long warmupMillis = num("warmupSeconds", 30) * 1000;
+    long durationMillis = num("durationSeconds", 60) * 1000;
+    int idle = (int) num("idleClients", 0);
+    int slowClients = (int) num("slowClients", 0);
+    long total = ratePerPair * pairs * (warmupMillis + durationMillis) / 1000;
+    table.addAuditTrigger();
+    TickLoad.Sent sent = new TickLoad.Sent((int) total + pairs);
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String base = "http://127.0.0.1:" + port;
+    Process server = startServer(port);
+    try (PushClients clients = new PushClients(base, load.pairs());
+        CommitListener commits = new CommitListener(arg("jdbcUrl", null), arg("jdbcUser", "postgres"),
+            arg("jdbcPassword", "postgres"))) {
+      clients.connectFast();
+      clients.connectCrowd(idle);
+      for (int i = 0; i < slowClients; i++) {
+        clients.connectSlow();
+      }
+      System.out.printf("candle server at %s: 1 measured client, %d idle, %d slow%n", base, idle, slowClients);
+      Process pipeline = startPipeline(bootstrap, topic, table.name, runner);
+      try {
+        long probe = System.currentTimeMillis();
+        sent.add(0, probe, load.send(0, probe));
+        load.flush();
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (table.rows() == 0 && System.currentTimeMillis() < deadline && alive(pipeline)) {
+          Thread.sleep(50);
+        }
+        if (table.rows() == 0) {
+          System.out.println("NOT DONE: the pipeline wrote nothing within 180 s");
+          return false;
+        }
+        clients.record(true);
+        double perMilli = ratePerPair * pairs / 1000.0;
+        long begin = System.currentTimeMillis();
+        long sentCount = 0;
+        int next = 0;
+        long measuredFrom = begin + warmupMillis;
+        long stopAt = measuredFrom + durationMillis;
+        long nextSlowSwap = begin + 20_000;
+        while (true) {
+          long now = System.currentTimeMillis();
+          if (now >= stopAt) {
+            break;
+          }
+          if (slowClients > 0 && now >= nextSlowSwap) {
+            // Before the server's slow-client timeout (30 s) closes it: a slow client is always there.
+            for (int i = 0; i < slowClients; i++) {
+              clients.replaceSlow();
+            }
+            nextSlowSwap = now + 20_000;
+          }
+          long due = (long) ((now - begin + 1) * perMilli);
+          while (sentCount < due && sent.size < sent.pair.length) {
+            long send = load.send(next, now);
+            sent.add(next, now, send);
+            next = (next + 1) % pairs;
+            sentCount++;
+          }
+          long sleep = 1 - (System.currentTimeMillis() - now);
+          if (sleep > 0) {
+            Thread.sleep(sleep);
+          }
+        }
+        load.flush();
+        double achieved = sentCount * 1000.0 / (System.currentTimeMillis() - begin);
+        long drainUntil = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < drainUntil && table.ticksReflected(false) < sent.size) {
+          Thread.sleep(200);
+        }
+        Thread.sleep(2000);
+        clients.record(false);
+        Percentiles toTable = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog("-table"));
+        Map<String, CandleTable.LongList> arrivals = clients.arrivals();
+        Percentiles toClient = latencies(arrivals, sent, load.pairs(), measuredFrom, latencyLog("-push"));
+        Map<String, CandleTable.LongList> audit = table.audit();
+        Map<String, CandleTable.LongList> committed = commits.log();
+        Percentiles added = pushAdds(audit, arrivals, sent, load.pairs(), measuredFrom);
+        Percentiles toCommit = pushAdds(audit, committed, sent, load.pairs(), measuredFrom);
+        Percentiles byServer = pushAdds(committed, arrivals, sent, load.pairs(), measuredFrom);
+        result.put("ratePerPair", ratePerPair);
+        result.put("targetTicksPerSecond", ratePerPair * pairs);
+        result.put("achievedTicksPerSecond", Math.round(achieved));
+        result.put("idleClients", idle);
+        result.put("slowClients", slowClients);
+        result.put("measuredTicks", toClient.count());
+        result.put("latencyMillisP50", toClient.p50());
+        result.put("latencyMillisP95", toClient.p95());
+        result.put("latencyMillisP99", toClient.p99());
+        result.put("latencyMillisMax", toClient.max());
+        result.put("tableLatencyMillisP50", toTable.p50());
+        result.put("tableLatencyMillisP95", toTable.p95());
+        result.put("tableLatencyMillisP99", toTable.p99());
+        result.put("tableLatencyMillisMax", toTable.max());
+        result.put("pushAddsMillisP50", added.p50());
+        result.put("pushAddsMillisP95", added.p95());
+        result.put("pushAddsMillisP99", added.p99());
+        result.put("pushAddsMillisMax", added.max());
+        result.put("commitAddsMillisP50", toCommit.p50());
+        result.put("commitAddsMillisP99", toCommit.p99());
+        result.put("serverAddsMillisP50", byServer.p50());
+        result.put("serverAddsMillisP95", byServer.p95());
+        result.put("serverAddsMillisP99", byServer.p99());
+        result.put("serverAddsMillisMax", byServer.max());
+        result.put("crowdEvents", clients.crowdEvents());
+        result.put("serverStatus", httpGet(base + "/status"));
+        System.out.printf("push at %,d ticks/s (%d pairs x %d/s; achieved %,.0f/s), %d idle and %d slow clients:%n"
+            + "  tick sent -> row visible in the table:        p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %,d ticks%n"
+            + "  tick sent -> kline event at a WebSocket client: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %,d ticks%n"
+            + "  what the push adds, tick by tick (event arrival - row written): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n"
+            + "    of which the rest of the writing transaction (row written - commit seen by a bare LISTEN): p50 %d ms, p99 %d ms%n"
+            + "    and the server (commit seen by a bare LISTEN - event at its WebSocket client): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n"
+            + "  the idle clients took %,d events; server %s%n",
+            ratePerPair * pairs, pairs, ratePerPair, achieved, idle, slowClients,
+            toTable.p50(), toTable.p95(), toTable.p99(), toTable.max(), toTable.count(),
+            toClient.p50(), toClient.p95(), toClient.p99(), toClient.max(), toClient.count(),
+            added.p50(), added.p95(), added.p99(), added.max(), toCommit.p50(), toCommit.p99(),
+            byServer.p50(), byServer.p95(), byServer.p99(), byServer.max(), clients.crowdEvents(),
+            result.get("serverStatus"));
+        return check(table, sent, load.pairs(), false) && toClient.count() > 0
+            && toClient.count() == toTable.count();
+      } finally {
+        stop(pipeline);
+      }
+    } finally {
+      stop(server);
+    }
+  }
+
+  /**
+   * Per tick, how much later the second log saw it than the first: e.g. the WebSocket client's
+   * arrival of the first event including it minus the first row state including it in the
+   * table's audit (taken as the row is written, inside the transaction; the notification leaves
+   * at commit, so that difference includes the rest of the writing transaction).
+   */
+  private static Percentiles pushAdds(Map<String, CandleTable.LongList> first, Map<String, CandleTable.LongList> second,
+      TickLoad.Sent sent, List<String> pairs, long from) {
+    long[] added = new long[sent.size];
+    int n = 0;
+    Map<String, Integer> rank = new HashMap<>();
+    for (int i = 0; i < sent.size; i++) {
+      String key = pairs.get(sent.pair[i]) + "|" + Math.floorDiv(sent.eventTime[i], MINUTE) * MINUTE;
+      int k = rank.merge(key, 1, Integer::sum);
+      if (sent.sendTime[i] < from) {
+        continue;
+      }
+      long table = firstWith(first.get(key), k);
+      long push = firstWith(second.get(key), k);
+      if (table >= 0 && push >= 0) {
+        added[n++] = Math.max(0, push - table);
+      }
+    }
+    return Percentiles.of(added, n);
+  }
+
+  /** The time of the first logged state with at least {@code k} ticks, or -1. */
+  private static long firstWith(CandleTable.LongList log, int k) {
+    if (log != null) {
+      for (int j = 0; j < log.size; j += 2) {
+        if (log.a[j + 1] >= k) {
+          return log.a[j];
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The candle server from its jar, in its own JVM, as in production; returns once it is ready. */
+  private Process startServer(int port) throws Exception {
+    Path log = Paths.get(arg("logDir", "target"), "serve-" + port + ".log").toAbsolutePath();
+    Files.createDirectories(log.getParent());
+    Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + arg("serveHeap", "512m"), "-jar", arg("serveJar", "serve/target/candles-serve.jar"),
+        "--port=" + port, "--jdbcUrl=" + arg("jdbcUrl", null), "--setupJdbcUser=" + arg("jdbcUser", "postgres"),
+        "--setupJdbcPassword=" + arg("jdbcPassword", "postgres"), "--maxClients=10000")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (Files.exists(log) && Files.readString(log).contains("Candle server ready at")) {
+        System.out.println("candle server: log " + log);
+        return p;
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException("the candle server exited: " + Files.readString(log));
+      }
+      Thread.sleep(100);
+    }
+    stop(p);
+    throw new IllegalStateException("the candle server did not start within 60 s; see " + log);
+  }
+
+  private static String httpGet(String url) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
   // ------------------------------------------------------------------ shared

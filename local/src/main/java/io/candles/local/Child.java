@@ -28,6 +28,12 @@ final class Child {
 
   static Child start(String name, Path logDir, List<String> jvmOptions, String mainClass,
       List<String> args) throws IOException {
+    return start(name, logDir, System.getProperty("java.class.path"), jvmOptions, mainClass, args);
+  }
+
+  /** On a classpath of its own (the candle server runs from its own jar, as in production). */
+  static Child start(String name, Path logDir, String classpath, List<String> jvmOptions, String mainClass,
+      List<String> args) throws IOException {
     Files.createDirectories(logDir);
     Path log = logDir.resolve(name + ".log");
     // Each run starts a fresh log, so that what is read from it (readiness, the last line of a
@@ -35,8 +41,7 @@ final class Child {
     if (Files.exists(log)) {
       Files.move(log, logDir.resolve(name + ".log.1"), StandardCopyOption.REPLACE_EXISTING);
     }
-    List<String> cmd = ChildJvm.command(System.getProperty("java.class.path"), jvmOptions,
-        mainClass, args);
+    List<String> cmd = ChildJvm.command(classpath, jvmOptions, mainClass, args);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
     return new Child(name, log, p);

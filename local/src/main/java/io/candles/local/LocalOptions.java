@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
  * message is one line saying what is wrong.
  *
  * @param httpPort the ingester's REST port, 0 for a free one
+ * @param servePort the candle server's port (the web page, REST and WebSocket), 0 for a free one
  * @param durationMillis 0 to run until Ctrl-C
  */
 record LocalOptions(Path dataDir, String source, List<String> pairs, int rate, String runner,
-    long durationMillis, int httpPort) {
+    long durationMillis, int httpPort, int servePort) {
 
   static final String USAGE = String.join("\n",
       "Usage: scripts/run-local.sh [options]",
@@ -30,10 +31,12 @@ record LocalOptions(Path dataDir, String source, List<String> pairs, int rate, S
       "  --runner R         direct (default) or flink (a local Flink mini-cluster)",
       "  --duration D       stop by itself after D (e.g. 60s, 5m); default: run until Ctrl-C",
       "  --http-port N      the ingester's REST port (default: a free one)",
+      "  --serve-port N     the candle server's port: the live chart, Binance-style REST and WebSocket",
+      "                     (default: a free one)",
       "  --help             this text");
 
   private static final List<String> KEYS =
-      List.of("data-dir", "source", "pairs", "rate", "runner", "duration", "http-port");
+      List.of("data-dir", "source", "pairs", "rate", "runner", "duration", "http-port", "serve-port");
   private static final Pattern PAIR = Pattern.compile("[A-Z0-9]{2,30}");
 
   /** Whether the arguments ask for the usage text. */
@@ -84,9 +87,10 @@ record LocalOptions(Path dataDir, String source, List<String> pairs, int rate, S
     }
     int rate = integer(opts, "rate", 1200, 1, 6_000_000);
     int httpPort = integer(opts, "http-port", 0, 1, 65535);
+    int servePort = integer(opts, "serve-port", 0, 1, 65535);
     long duration = opts.containsKey("duration") ? parseDuration(opts.get("duration")) : 0;
     Path dataDir = Paths.get(opts.getOrDefault("data-dir", ".local-data")).toAbsolutePath().normalize();
-    return new LocalOptions(dataDir, source, pairs, rate, runner, duration, httpPort);
+    return new LocalOptions(dataDir, source, pairs, rate, runner, duration, httpPort, servePort);
   }
 
   private static int integer(Map<String, String> opts, String key, int dflt, int min, int max) {

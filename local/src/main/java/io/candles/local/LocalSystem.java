@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The whole system on this machine, each part a real process or server: a Kafka broker and
  * PostgreSQL (data under {@code --data-dir}), the exchange simulator, the ingester pointed at it,
- * and the candle pipeline; then the candles live on screen until Ctrl-C or {@code --duration}.
+ * the candle pipeline, and the candle server (the live chart, Binance-style REST and WebSocket);
+ * then the candles live on screen until Ctrl-C or {@code --duration}.
  * Everything it started is stopped in order (ingester first, so nothing it received is lost;
  * the database last); running it again resumes from the kept data. The children run in sessions
  * of their own, so a Ctrl-C reaches only this JVM, whose shutdown hook stops them in that order.
@@ -114,6 +115,9 @@ public final class LocalSystem {
     // Everything that can be checked is checked before anything starts.
     int httpPort = options.httpPort() != 0 ? options.httpPort() : Ports.free();
     Ports.requireFree(httpPort, "the ingester's REST", "choose another with --http-port N");
+    int servePort = options.servePort() != 0 ? options.servePort() : Ports.free();
+    Ports.requireFree(servePort, "the candle server", "choose another with --serve-port N");
+    Path serveJar = serveJar();
     lock = DataDirLock.acquire(dataDir);
     Path logs = dataDir.resolve("logs");
 
@@ -162,6 +166,17 @@ public final class LocalSystem {
         "io.candles.runners.CandlesLauncher", pipelineArgs);
     pipeline.awaitReady(() -> pipeline.logContains("Candle pipeline running"), 180_000, "start");
 
+    // The candle server, once the pipeline has made the table: from its own jar, as in production,
+    // logging in as the read-only role that it sets up (with the trigger) as the table's owner.
+    Ports.requireFree(servePort, "the candle server", "choose another with --serve-port N");
+    Child serve = start("serve", logs, serveJar + java.io.File.pathSeparator + devservicesLocation(),
+        List.of("-Xmx256m"), "io.candles.serve.ServeMain", List.of("--port=" + servePort,
+            "--jdbcUrl=" + postgres.jdbcUrl(), "--setupJdbcUser=" + postgres.user(),
+            "--setupJdbcPassword=" + postgres.password()));
+    serve.awaitReady(() -> serve.logContains("Candle server ready at"), 60_000, "listen on port " + servePort);
+    String web = "http://127.0.0.1:" + servePort;
+    String pair = pairs.get(0);
+
     int pgPort = postgres.port();
     System.out.println();
     System.out.println("Kafka broker:   " + kafka.bootstrapServers() + "  (topics ticks, ticks-dlq)");
@@ -171,6 +186,11 @@ public final class LocalSystem {
         + "/stop   resume: curl -X POST " + rest + "/start");
     System.out.println("Pipeline:       " + (flink ? "Flink mini-cluster" : "DirectRunner") + ", log " + pipeline.log);
     System.out.println("Source:         " + (endpoint != null ? "exchange simulator at " + endpoint : "Binance live feed"));
+    System.out.println("Live chart:     " + web + "/");
+    System.out.println("Binance API:    curl '" + web + "/api/v3/klines?symbol=" + pair + "&interval=5m&limit=12'"
+        + "   (&step=1m: the rolling candles)");
+    System.out.println("Binance stream: " + web.replace("http://", "ws://") + "/ws/" + pair.toLowerCase(java.util.Locale.ROOT)
+        + "@kline_5m   (log " + serve.log + ")");
     System.out.println("PIDs:           " + pidLine());
     System.out.println();
 
@@ -227,15 +247,42 @@ public final class LocalSystem {
 
   private Child start(String name, Path logs, List<String> jvm, String main, List<String> args)
       throws IOException, Stopping {
+    return start(name, logs, System.getProperty("java.class.path"), jvm, main, args);
+  }
+
+  private Child start(String name, Path logs, String classpath, List<String> jvm, String main, List<String> args)
+      throws IOException, Stopping {
     Child c;
     // Under the lock stopAll takes its list with: a child is either in that list or never started.
     synchronized (children) {
       checkNotStopping();
-      c = Child.start(name, logs, jvm, main, args);
+      c = Child.start(name, logs, classpath, jvm, main, args);
       children.add(c);
     }
     System.out.println("run-local: started " + name + " (pid " + c.pid() + ", log " + c.log + ")");
     return c;
+  }
+
+  /**
+   * The candle server's runnable jar, which the build makes (serve/target, from the repository
+   * root where run-local.sh runs).
+   */
+  private static Path serveJar() {
+    Path jar = Path.of("serve", "target", "candles-serve.jar").toAbsolutePath();
+    if (!java.nio.file.Files.exists(jar)) {
+      throw new IllegalStateException("the candle server's jar " + jar + " is missing: build it with "
+          + "mvn -pl serve -am package -DskipTests (run-local.sh does)");
+    }
+    return jar;
+  }
+
+  /** devservices' classes, for the child's ParentWatchingMain. */
+  private static String devservicesLocation() {
+    try {
+      return Path.of(PostgresServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the devservices classes: " + e.getMessage(), e);
+    }
   }
 
   private String pidLine() {
@@ -263,12 +310,13 @@ public final class LocalSystem {
       started = List.copyOf(children);
     }
     int stopped = 0;
-    for (String name : List.of("ingester", "simulator", "pipeline")) {
+    for (String name : List.of("serve", "ingester", "simulator", "pipeline")) {
       for (Child c : started) {
         if (c.name.equals(name)) {
           // With the broker gone there is nothing to flush to: no use waiting out the ingester's 30 s.
           c.stop(!name.equals("ingester") ? 15 : kafka != null && kafka.isRunning() ? 40 : 5);
-          System.out.println("run-local: stopped the " + name + " (pid " + c.pid() + ")");
+          System.out.println("run-local: stopped the " + (name.equals("serve") ? "candle server" : name)
+              + " (pid " + c.pid() + ")");
           stopped++;
         }
       }

@@ -129,8 +129,10 @@ public class ComposeFileTest {
         }
       }
     }
-    assertEquals(Set.of("kafka", "jobmanager"), published);
+    assertEquals(Set.of("kafka", "jobmanager", "serve"), published);
     assertEquals(List.of("8081:8081"), services.get("jobmanager").get("ports"));
+    // The candle server (serve/ checks its own block): on the host's loopback only.
+    assertEquals(List.of("127.0.0.1:8080:8080"), services.get("serve").get("ports"));
     assertEquals(((Map<String, Object>) compose.get("volumes")).keySet(), usedVolumes);
     assertThat((List<Object>) services.get("postgres").get("volumes"),
         hasItem("./sql/schema.sql:/docker-entrypoint-initdb.d/01-schema.sql:ro"));

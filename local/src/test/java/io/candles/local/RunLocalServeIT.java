@@ -1,0 +1,174 @@
+package io.candles.local;
+
+import static io.candles.local.CandleTable.PAIRS;
+import static io.candles.local.CandleTable.awaitCandlesForEveryPair;
+import static io.candles.local.LocalRun.PG;
+import static io.candles.local.LocalRun.PIDS;
+import static io.candles.local.LocalRun.assertNothingLeft;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.Test;
+
+/**
+ * The candle server fed by the real pipeline, as scripts/run-local.sh runs them: the page's URL
+ * and an example curl are printed; Binance-style klines over REST equal the table field by field
+ * for every final candle of every pair; the WebSocket pushes kline events of every pair, and a
+ * final flag, equal to the row the pipeline wrote.
+ */
+public class RunLocalServeIT {
+  private static final Pattern WEB = Pattern.compile("Live chart:\\s+(http://127\\.0\\.0\\.1:\\d+)/");
+  private static final Pattern CURL = Pattern.compile("Binance API:\\s+curl '(http://[^']+)'");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @Test
+  public void theServerFedByThePipelineAnswersAsBinanceWithTheTablesCandles() throws Exception {
+    Path dataDir = LocalRun.newDataDir("run-local-serve-");
+    LocalRun run = LocalRun.start("--data-dir", dataDir.toString(), "--duration", "150s");
+    String pgPort = run.await(PG, 240_000);
+    String web = run.await(WEB, 60_000);
+    String curl = run.await(CURL, 10_000);
+    String pids = run.await(PIDS, 10_000);
+    String jdbc = CandleTable.jdbc(pgPort);
+    awaitCandlesForEveryPair(jdbc, 30_000);
+
+    // The printed curl works as printed.
+    HttpResponse<String> example = HTTP.send(HttpRequest.newBuilder(URI.create(curl)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(example.body(), 200, example.statusCode());
+    assertTrue(JSON.readTree(example.body()).isArray());
+    // The page is there.
+    assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(web + "/")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+
+    BlockingQueue<String> events = new LinkedBlockingQueue<>();
+    String streams = PAIRS.stream().map(p -> p.toLowerCase(Locale.ROOT) + "@kline_5m@step1m").collect(Collectors.joining("/"));
+    WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(web.replace("http://", "ws://") + "/stream?streams="
+        + streams), new WebSocket.Listener() {
+          private final StringBuilder partial = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+              events.add(partial.toString());
+              partial.setLength(0);
+            }
+            w.request(1);
+            return null;
+          }
+        }).get(10, TimeUnit.SECONDS);
+    try {
+      // Events of every pair, and a final flag, each equal to the row (a final row changes no more,
+      // but for a late tick; an open row may have moved on, so it is compared when final).
+      java.util.Set<String> pairsSeen = new java.util.TreeSet<>();
+      JsonNode fin = null;
+      long deadline = System.currentTimeMillis() + 100_000;
+      while (fin == null || !pairsSeen.containsAll(PAIRS)) {
+        String m = events.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        assertTrue("events of every pair and a final one within 100 s; pairs " + pairsSeen, m != null);
+        JsonNode e = JSON.readTree(m);
+        JsonNode k = e.get("data").get("k");
+        assertEquals(k.get("s").asText().toLowerCase(Locale.ROOT) + "@kline_5m@step1m", e.get("stream").asText());
+        pairsSeen.add(k.get("s").asText());
+        if (k.get("x").asBoolean() && fin == null) {
+          fin = k;
+        }
+      }
+      JsonNode row = rows(jdbc, fin.get("s").asText(), fin.get("t").asLong(), fin.get("t").asLong()).get(0);
+      if (row.get("n").asLong() == fin.get("n").asLong()) {
+        for (String f : List.of("o", "h", "l", "c")) {
+          assertEquals(f, 0, new BigDecimal(fin.get(f).asText()).compareTo(new BigDecimal(row.get(f).asText())));
+        }
+        assertEquals(row.get("T").asLong(), fin.get("T").asLong());
+        assertEquals(row.get("lastEventTime").asLong(), fin.get("lastEventTime").asLong());
+      } else {
+        assertThat("a late tick moved the final row on, never back", row.get("n").asLong(), greaterThan(fin.get("n").asLong()));
+      }
+
+      // REST: every final candle of the last twelve, per pair, equals the table.
+      for (String pair : PAIRS) {
+        JsonNode klines = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(web
+            + "/api/v3/klines?symbol=" + pair + "&interval=5m&step=1m&limit=12&extended=true")).build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(pair, klines.size(), greaterThan(0));
+        List<JsonNode> table = rows(jdbc, pair, klines.get(0).get(0).asLong(), klines.get(klines.size() - 1).get(0).asLong());
+        assertEquals(pair + ": the same windows", klines.size(), table.size());
+        int compared = 0;
+        for (int i = 0; i < klines.size(); i++) {
+          JsonNode k = klines.get(i);
+          JsonNode r = table.get(i);
+          assertEquals(r.get("t").asLong(), k.get(0).asLong());
+          if (!k.get(12).get("isFinal").asBoolean() || !r.get("x").asBoolean() || r.get("n").asLong() != k.get(8).asLong()) {
+            continue; // still open: it moves between the two reads
+          }
+          for (int f = 1; f <= 4; f++) {
+            assertEquals(pair + " field " + f, 0,
+                new BigDecimal(k.get(f).asText()).compareTo(new BigDecimal(r.get("ohlc".substring(f - 1, f)).asText())));
+          }
+          assertEquals(r.get("T").asLong(), k.get(6).asLong());
+          assertEquals("0", k.get(5).asText());
+          assertEquals(r.get("lastEventTime").asLong(), k.get(12).get("lastEventTime").asLong());
+          compared++;
+        }
+        assertThat(pair + ": final candles compared", compared, greaterThan(0));
+      }
+    } finally {
+      ws.abort();
+    }
+    assertEquals("exit code; output:\n" + run.output(), 0, run.awaitExit(240));
+    assertTrue(run.output().contains("run-local: stopped the candle server"));
+    assertNothingLeft(pids, dataDir);
+  }
+
+  /** Rows of a pair with open_time in [from, to], as JSON like a kline event's k. */
+  private static List<JsonNode> rows(String jdbc, String pair, long from, long to) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
+        PreparedStatement ps = c.prepareStatement("SELECT open_time, open_price, high_price, low_price, close_price, "
+            + "close_time, tick_count, is_final, last_event_time FROM candle_stick_five_min WHERE currency_pair = ? "
+            + "AND open_time BETWEEN ? AND ? ORDER BY open_time")) {
+      ps.setString(1, pair);
+      ps.setObject(2, LocalDateTime.ofEpochSecond(from / 1000, 0, ZoneOffset.UTC));
+      ps.setObject(3, LocalDateTime.ofEpochSecond(to / 1000, 0, ZoneOffset.UTC));
+      List<JsonNode> out = new java.util.ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(JSON.createObjectNode()
+              .put("t", rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli())
+              .put("o", rs.getBigDecimal(2)).put("h", rs.getBigDecimal(3)).put("l", rs.getBigDecimal(4))
+              .put("c", rs.getBigDecimal(5))
+              .put("T", rs.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli() - 1)
+              .put("n", rs.getLong(7)).put("x", rs.getBoolean(8))
+              .put("lastEventTime", rs.getObject(9, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli()));
+        }
+      }
+      return out;
+    }
+  }
+}
