@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the candle pipeline: sustained throughput and tick-to-table latency, measured from
 # outside it (load into Kafka, candles read back from PostgreSQL), with a correctness check at the
-# end of every run. Prints a table and writes bench-results/<time>.json.
+# end of every run. Prints a table and writes bench-results/<time>/*.json.
 #
 #   scripts/bench.sh [--runners "DirectRunner FlinkRunner:1 FlinkRunner:2"] [--scenarios "throughput latency push"]
 #                    [--ticks N] [--quick]
@@ -22,6 +22,12 @@
 #              the reference load, the issue's peak, a light one, and 5,000 ticks/s)
 # --quick      small runs (200,000 ticks; latency 20 s) to try the set-up
 #
+# Every latency and push run also reports the rows the pipeline wrote per second in the measured window
+# (pg_stat_user_tables), and explains its tail: for the slow ticks (> 2x p50) and the slowest 1 %, the
+# share that were in flight during a Flink checkpoint, a GC pause of the pipeline's JVM, a PostgreSQL
+# checkpoint or an autovacuum run (from the pipeline's log and GC log, and PostgreSQL's log), beside the
+# same share of all ticks; per-tick latencies in *-latencies.csv, logs in logs/.
+#
 # BENCH_EXTRA (environment) adds arguments to every run: --pipeline.NAME=VALUE for the pipeline
 # (e.g. --pipeline.earlyFiringDelay=20ms), --pipelineJvmOpts=... for its JVM, --warmupSeconds=N.
 # It starts its own Kafka broker and PostgreSQL (data in .bench-data, wiped first), and stops them.
@@ -41,7 +47,7 @@ while [ $# -gt 0 ]; do
     --ticks) TICKS="$2"; shift 2 ;;
     --loads) LOADS="$2"; shift 2 ;;
     --quick) TICKS=200000; DURATION=20; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,7 +72,11 @@ stop_cluster() {
 [ -d "$DATA" ] && scripts/services.sh stop --data-dir "$DATA" >/dev/null 2>&1 || true
 rm -rf "$DATA"
 trap 'stop_cluster; scripts/services.sh stop --data-dir "$DATA" >/dev/null 2>&1 || true' EXIT
-scripts/services.sh start --data-dir "$DATA" >/dev/null
+# Checkpoints and autovacuum runs logged with millisecond UTC times: evidence for the latency tail.
+scripts/services.sh start --data-dir "$DATA" --pg-setting log_checkpoints=on \
+  --pg-setting log_autovacuum_min_duration=0 --pg-setting "log_line_prefix=%m [%p] " \
+  --pg-setting log_timezone=UTC >/dev/null
+PG_LOG="$DATA/postgres/postgres.log"
 set -a; . "$DATA/services.env"; set +a
 
 BENCH_CP="bench/target/classes:$(cat bench/target/runtime.classpath)"
@@ -77,14 +87,15 @@ mkdir -p "$OUT"
 
 run() { # runner-spec scenario extra-args...
   local spec="$1" scenario="$2"; shift 2
-  local runner="${spec%%:*}" extra=() p
+  local runner="${spec%%:*}" extra=(--pgLog="$PG_LOG") p
   p="${spec#*:}"; [ "$p" = "$spec" ] && p=1
   if [ "$runner" = FlinkRunner ]; then
-    extra=(--pipeline.flinkMaster=[local] --pipeline.parallelism="$p")
+    extra+=(--pipeline.flinkMaster=[local] --pipeline.parallelism="$p")
   elif [ "$runner" = FlinkCluster ]; then
     start_cluster "$p"
     runner=FlinkRunner
-    extra=(--pipeline.flinkMaster="$FLINK_MASTER" --pipeline.parallelism="$p")
+    # Its checkpoints are in the JobManager's log.
+    extra+=(--pipeline.flinkMaster="$FLINK_MASTER" --pipeline.parallelism="$p" --flinkLog="$FLINK_DIR/log/jobmanager.log")
   fi
   local name="$scenario-${spec//:/-p}-$*"; name="${name// /_}"; name="${name//--/}"
   java -Xmx2g -cp "$BENCH_CP" io.candles.bench.Bench --scenario="$scenario" --runner="$runner" \
@@ -124,7 +135,7 @@ done
 
 echo
 echo "Results ($(nproc) cores; JSON in $OUT):"
-printf '%-11s %-14s %-22s %12s %8s %8s %8s %8s %s\n' scenario runner load ticks/s p50_ms p95_ms p99_ms max_ms correct
+printf '%-11s %-14s %-22s %12s %8s %8s %8s %8s %9s %s\n' scenario runner load ticks/s p50_ms p95_ms p99_ms max_ms rows_w/s correct
 for f in "$OUT"/*.json; do
   [ -f "$f" ] || continue
   python3 - "$f" <<'PY'
@@ -132,22 +143,24 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 args = r["pipelineArgs"]
 runner = r["runner"]
+# Rows the pipeline wrote per second in the measured window (older results have none).
+rows = f'{r["rowWritesPerSecond"]:,}' if "rowWritesPerSecond" in r else ""
 if runner == "FlinkRunner" and "flinkMaster=[local]" not in args:
     runner = "FlinkCluster"
 if "parallelism=" in args:
     runner += " p" + args.split("parallelism=")[1].split()[0]
 if r["scenario"] == "push":
     load = f'{r["pairs"]} x {r.get("ratePerPair", 0)}/s, {r.get("idleClients", 0)} idle {r.get("slowClients", 0)} slow'
-    print(f'{"to table":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("tableLatencyMillisP50", -1):>8} {r.get("tableLatencyMillisP95", -1):>8} {r.get("tableLatencyMillisP99", -1):>8} {r.get("tableLatencyMillisMax", -1):>8} {r["correct"]}')
-    print(f'{"to client":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("latencyMillisP50", -1):>8} {r.get("latencyMillisP95", -1):>8} {r.get("latencyMillisP99", -1):>8} {r.get("latencyMillisMax", -1):>8} {r["correct"]}')
-    print(f'{"push adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("pushAddsMillisP50", -1):>8} {r.get("pushAddsMillisP95", -1):>8} {r.get("pushAddsMillisP99", -1):>8} {r.get("pushAddsMillisMax", -1):>8} {r["correct"]}')
-    print(f'{"server adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("serverAddsMillisP50", -1):>8} {r.get("serverAddsMillisP95", -1):>8} {r.get("serverAddsMillisP99", -1):>8} {r.get("serverAddsMillisMax", -1):>8} {r["correct"]}')
+    print(f'{"to table":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("tableLatencyMillisP50", -1):>8} {r.get("tableLatencyMillisP95", -1):>8} {r.get("tableLatencyMillisP99", -1):>8} {r.get("tableLatencyMillisMax", -1):>8} {rows:>9} {r["correct"]}')
+    print(f'{"to client":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("latencyMillisP50", -1):>8} {r.get("latencyMillisP95", -1):>8} {r.get("latencyMillisP99", -1):>8} {r.get("latencyMillisMax", -1):>8} {rows:>9} {r["correct"]}')
+    print(f'{"push adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("pushAddsMillisP50", -1):>8} {r.get("pushAddsMillisP95", -1):>8} {r.get("pushAddsMillisP99", -1):>8} {r.get("pushAddsMillisMax", -1):>8} {"":>9} {r["correct"]}')
+    print(f'{"server adds":<11} {runner:<14} {load:<22} {"":>12} {r.get("serverAddsMillisP50", -1):>8} {r.get("serverAddsMillisP95", -1):>8} {r.get("serverAddsMillisP99", -1):>8} {r.get("serverAddsMillisMax", -1):>8} {"":>9} {r["correct"]}')
 elif r["scenario"] == "throughput":
     load = f'{r.get("ticks", 0):,} preloaded'
     tps = r.get("ticksPerSecond", r.get("ticksPerSecondLowerBound", 0))
-    print(f'{"throughput":<11} {runner:<14} {load:<22} {tps:>12,} {"":>8} {"":>8} {"":>8} {"":>8} {r["correct"]}')
+    print(f'{"throughput":<11} {runner:<14} {load:<22} {tps:>12,} {"":>8} {"":>8} {"":>8} {"":>8} {"":>9} {r["correct"]}')
 else:
     load = f'{r["pairs"]} x {r.get("ratePerPair", 0)}/s'
-    print(f'{"latency":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("latencyMillisP50", -1):>8} {r.get("latencyMillisP95", -1):>8} {r.get("latencyMillisP99", -1):>8} {r.get("latencyMillisMax", -1):>8} {r["correct"]}')
+    print(f'{"latency":<11} {runner:<14} {load:<22} {r.get("achievedTicksPerSecond", 0):>12,} {r.get("latencyMillisP50", -1):>8} {r.get("latencyMillisP95", -1):>8} {r.get("latencyMillisP99", -1):>8} {r.get("latencyMillisMax", -1):>8} {rows:>9} {r["correct"]}')
 PY
 done

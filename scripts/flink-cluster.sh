@@ -22,15 +22,16 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODULE="$REPO_ROOT/flink-cluster"
 CLASSES="$MODULE/target/classes"
+# The process toolkit that starts the cluster's JVMs (built with it: -am).
+PROCESS_CLASSES="$REPO_ROOT/process/target/classes"
 
 usage() {
   sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
-die() {
-  echo "flink-cluster.sh: $*" >&2
-  exit 1
-}
+SCRIPT_NAME=flink-cluster.sh
+# shellcheck source=lib/launch.sh
+. "$REPO_ROOT/scripts/lib/launch.sh"
 
 command="${1:-}"
 [ $# -gt 0 ] && shift
@@ -55,26 +56,11 @@ while [ $# -gt 0 ]; do
 done
 DATA_DIR="$(realpath -m "$DATA_DIR")"
 
-java_binary() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-    echo "$JAVA_HOME/bin/java"
-  elif command -v java >/dev/null; then
-    echo java
-  else
-    die "no java found: install a JDK 17 or set JAVA_HOME"
-  fi
+build_module() {
+  build_if_missing flink-cluster "$CLASSES/io/candles/flinkcluster/FlinkClusterMain.class" \
+    "$CLASSES/io/candles/flinkcluster/flink-cluster.classpath" "$PROCESS_CLASSES/io/candles/process/JavaCommand.class"
 }
 
-build_if_missing() {
-  if [ -f "$CLASSES/io/candles/flinkcluster/FlinkClusterMain.class" ] \
-      && [ -f "$CLASSES/io/candles/flinkcluster/flink-cluster.classpath" ]; then
-    return
-  fi
-  echo "flink-cluster.sh: building flink-cluster (mvn -q -B -pl flink-cluster -am package -DskipTests)"
-  (cd "$REPO_ROOT" && mvn -q -B -pl flink-cluster -am package -DskipTests) \
-    || die "building flink-cluster failed; run: cd $REPO_ROOT && mvn -pl flink-cluster -am package -DskipTests"
-}
-
-build_if_missing
-exec "$(java_binary)" -Xmx128m -cp "$CLASSES" io.candles.flinkcluster.FlinkClusterMain \
+build_module
+exec "$(java_binary)" -Xmx128m -cp "$CLASSES:$PROCESS_CLASSES" io.candles.flinkcluster.FlinkClusterMain \
   "$command" --data-dir "$DATA_DIR" "${PASS_THROUGH[@]+"${PASS_THROUGH[@]}"}"

@@ -2,7 +2,7 @@
 # Starts, stops or checks the local services (a Kafka broker and PostgreSQL) that io.candles.devservices.DevServices
 # runs in the background for local runs.
 #
-#   scripts/services.sh start  [--data-dir DIR] [--kafka-port N] [--pg-port N]
+#   scripts/services.sh start  [--data-dir DIR] [--kafka-port N] [--pg-port N] [--pg-setting NAME=VALUE ...]
 #   scripts/services.sh stop   [--data-dir DIR]
 #   scripts/services.sh status [--data-dir DIR]
 #
@@ -25,10 +25,9 @@ usage() {
   sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
-die() {
-  echo "services.sh: $*" >&2
-  exit 1
-}
+SCRIPT_NAME=services.sh
+# shellcheck source=lib/launch.sh
+. "$REPO_ROOT/scripts/lib/launch.sh"
 
 command="${1:-}"
 [ $# -gt 0 ] && shift
@@ -37,7 +36,7 @@ PASS_THROUGH=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --data-dir) [ $# -ge 2 ] || { echo "services.sh: --data-dir needs a value" >&2; exit 2; }; DATA_DIR="$2"; shift 2 ;;
-    --kafka-port|--pg-port)
+    --kafka-port|--pg-port|--pg-setting)
       [ "$command" = start ] || { echo "services.sh: $1 is for start only" >&2; exit 2; }
       [ $# -ge 2 ] || { echo "services.sh: $1 needs a value" >&2; exit 2; }
       PASS_THROUGH+=("$1" "$2"); shift 2 ;;
@@ -66,25 +65,9 @@ running_pid() {
   fi
 }
 
-java_binary() {
-  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-    echo "$JAVA_HOME/bin/java"
-  elif command -v java >/dev/null; then
-    echo java
-  else
-    die "no java found: install a JDK 17 or set JAVA_HOME"
-  fi
-}
-
-build_if_missing() {
-  if [ -f "$CLASSES/io/candles/devservices/DevServices.class" ] \
-      && [ -f "$CLASSES/io/candles/devservices/kafka-broker.classpath" ] \
-      && [ -f "$RUNTIME_CLASSPATH" ]; then
-    return
-  fi
-  echo "services.sh: building devservices (mvn -q -B -pl devservices -am package -DskipTests)"
-  (cd "$REPO_ROOT" && mvn -q -B -pl devservices -am package -DskipTests) \
-    || die "building devservices failed; run: cd $REPO_ROOT && mvn -pl devservices -am package -DskipTests"
+build_module() {
+  build_if_missing devservices "$CLASSES/io/candles/devservices/DevServices.class" \
+    "$CLASSES/io/candles/devservices/kafka-broker.classpath" "$RUNTIME_CLASSPATH"
 }
 
 print_env() {
@@ -106,7 +89,7 @@ start() {
     [ -f "$ENV_FILE" ] && print_env
     return 0
   fi
-  build_if_missing
+  build_module
   mkdir -p "$DATA_DIR"
   rm -f "$ENV_FILE"
   local java

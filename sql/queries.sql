@@ -16,3 +16,8 @@ cross join lateral (
     limit 12
 ) as c
 order by c.currency_pair, c.open_time desc;
+
+-- A bot's "is this candle stale?" check, on a pair's newest candle: stale when its newest tick was
+-- received (or, without a receive time, happened) more than 5 seconds ago; stale_or_gapped also
+-- when the feed had a gap inside its window.
+select currency_pair, open_time, (now() at time zone 'UTC') - coalesce(last_ingest_time, last_event_time) > interval '5 seconds' as stale, (now() at time zone 'UTC') - coalesce(last_ingest_time, last_event_time) > interval '5 seconds' or gap_ms > 0 as stale_or_gapped from candle_stick_five_min where currency_pair = 'BTCUSDT' order by open_time desc limit 1;

@@ -16,6 +16,25 @@ CREATE TABLE IF NOT EXISTS candle_stick_five_min (
     -- Event time (UTC) of the window's closing tick: how fresh the candle is. An addition to the
     -- contract's columns; rows written before it existed have none.
     last_event_time timestamp,
+    -- Candle quality (issue 16), additions to the contract's columns like last_event_time:
+    -- ingest time (UTC) of the window's closing tick; with last_event_time it tells a stale row.
+    last_ingest_time timestamp,
+    -- The best bid's and best ask's own OHLC over the window, by the same order as the mid's.
+    bid_open      numeric,
+    bid_high      numeric,
+    bid_low       numeric,
+    bid_close     numeric,
+    ask_open      numeric,
+    ask_high      numeric,
+    ask_low       numeric,
+    ask_close     numeric,
+    -- The spread (ask - bid) over the window's ticks: smallest, largest, and mean per tick.
+    spread_min    numeric,
+    spread_max    numeric,
+    spread_mean   numeric,
+    -- Feed gaps the ingester marked inside the window: their total length and how many.
+    gap_ms        bigint      NOT NULL DEFAULT 0,
+    gap_count     integer     NOT NULL DEFAULT 0,
     -- True once the watermark has passed the window end.
     is_final      boolean     NOT NULL DEFAULT false,
     updated_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -23,8 +42,23 @@ CREATE TABLE IF NOT EXISTS candle_stick_five_min (
     CONSTRAINT candle_stick_five_min_pair_open_time_key UNIQUE (currency_pair, open_time)
 );
 
--- Tables created before last_event_time existed get it here.
-ALTER TABLE candle_stick_five_min ADD COLUMN IF NOT EXISTS last_event_time timestamp;
+-- Tables created before a column existed get it here (rows already there keep nulls, and 0 gaps).
+ALTER TABLE candle_stick_five_min
+    ADD COLUMN IF NOT EXISTS last_event_time timestamp,
+    ADD COLUMN IF NOT EXISTS last_ingest_time timestamp,
+    ADD COLUMN IF NOT EXISTS bid_open numeric,
+    ADD COLUMN IF NOT EXISTS bid_high numeric,
+    ADD COLUMN IF NOT EXISTS bid_low numeric,
+    ADD COLUMN IF NOT EXISTS bid_close numeric,
+    ADD COLUMN IF NOT EXISTS ask_open numeric,
+    ADD COLUMN IF NOT EXISTS ask_high numeric,
+    ADD COLUMN IF NOT EXISTS ask_low numeric,
+    ADD COLUMN IF NOT EXISTS ask_close numeric,
+    ADD COLUMN IF NOT EXISTS spread_min numeric,
+    ADD COLUMN IF NOT EXISTS spread_max numeric,
+    ADD COLUMN IF NOT EXISTS spread_mean numeric,
+    ADD COLUMN IF NOT EXISTS gap_ms bigint NOT NULL DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS gap_count integer NOT NULL DEFAULT 0;
 
 -- What the pipeline knows about each candle table (an addition to the contract's tables):
 --   window_size_ms, window_period_ms  the candles the table holds; the pipeline refuses to write

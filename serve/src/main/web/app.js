@@ -1,7 +1,10 @@
 // The live chart: history over REST (Binance's klines, with &extended=true for the final flag and
 // the newest tick's time), then every change over one combined WebSocket stream. Final candles are
 // solid, open ones hollow with an amber outline. Each pair button shows the age of that pair's
-// newest tick. window.candlesPage exposes the state to the browser test.
+// newest tick. Candle quality (issue 16): a window with a feed gap gets a shaded band behind it,
+// stronger the longer the gap, and a label with its seconds; the mean spread (ask - bid) is a line
+// in its own pane below. window.candlesPage exposes the state to the browser test, and #chart's
+// data-gap-times and data-spread-times list the open times (s) of what the chart's series hold.
 (() => {
   'use strict';
   const params = new URLSearchParams(location.search);
@@ -11,7 +14,8 @@
   const STALE_SECONDS = 10;
   const css = getComputedStyle(document.documentElement);
   const color = (name) => css.getPropertyValue(name).trim();
-  const UP = color('--up'), DOWN = color('--down'), OPEN = color('--open');
+  const UP = color('--up'), DOWN = color('--down'), OPEN = color('--open'), SPREAD = color('--spread');
+  const WINDOW_SECONDS = 300;
 
   const state = {
     pairs: [], pair: null, step: '5m', bars: new Map(), newestTick: {}, connected: false,
@@ -26,9 +30,24 @@
     timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 3 },
     localization: { timeFormatter: (t) => new Date(t * 1000).toISOString().substring(11, 16) + ' UTC' },
   });
+  // The gap bands: a histogram on its own hidden scale from 0 to 1, so every bar is full height;
+  // added first, so it is drawn behind the candles.
+  const gaps = chart.addSeries(LightweightCharts.HistogramSeries, {
+    priceScaleId: 'gaps', base: 0, lastValueVisible: false, priceLineVisible: false,
+  });
+  chart.priceScale('gaps').applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
   const series = chart.addSeries(LightweightCharts.CandlestickSeries, {
     upColor: UP, downColor: DOWN, borderUpColor: UP, borderDownColor: DOWN, wickUpColor: UP, wickDownColor: DOWN,
   });
+  const gapLabels = LightweightCharts.createSeriesMarkers(series, []);
+  // Spreads are tiny next to prices and have many decimals (a mean per tick): three significant
+  // digits, as a plain decimal like the prices.
+  const sig3 = (v) => (v === 0 ? '0' : v.toFixed(Math.min(12, Math.max(0, 2 - Math.floor(Math.log10(Math.abs(v)))))));
+  const spread = chart.addSeries(LightweightCharts.LineSeries, {
+    color: SPREAD, lineWidth: 1, title: 'spread', priceLineVisible: false,
+    priceFormat: { type: 'custom', minMove: 1e-12, formatter: (v) => sig3(Number(v)) },
+  }, 1);
+  chart.panes()[1].setStretchFactor(0.3);
 
   const aligned = (pair) => pair.toLowerCase() + '@kline_5m';
   const rolling = (pair) => aligned(pair) + '@step1m';
@@ -44,6 +63,31 @@
     const base = { time: bar.time, open: Number(bar.open), high: Number(bar.high), low: Number(bar.low), close: Number(bar.close) };
     if (bar.final) return base;
     return Object.assign(base, { color: up ? 'rgba(38,166,154,0.25)' : 'rgba(239,83,80,0.25)', borderColor: OPEN, wickColor: OPEN });
+  }
+
+  // A gap band's opacity: a little for any gap, full at a gap as long as the window.
+  function gapPoint(bar) {
+    if (!(bar.gapMs > 0)) return { time: bar.time };
+    const alpha = 0.15 + 0.45 * Math.min(1, bar.gapMs / 1000 / WINDOW_SECONDS);
+    return { time: bar.time, value: 1, color: `rgba(255, 140, 0, ${alpha.toFixed(3)})` };
+  }
+
+  function spreadPoint(bar) {
+    return bar.spreadMean == null ? { time: bar.time } : { time: bar.time, value: Number(bar.spreadMean) };
+  }
+
+  const gapText = (bar) => `gap ${(bar.gapMs / 1000).toFixed(1)}s x${bar.gapCount}`;
+
+  // What the chart's series now hold, for the browser test (and anyone inspecting the page).
+  function showQuality() {
+    const bars = sortedBars();
+    gapLabels.setMarkers(bars.filter((b) => b.gapMs > 0).map((b) => ({
+      time: b.time, position: 'aboveBar', shape: 'square', color: '#ff8c00', text: gapText(b), size: 0.5,
+    })));
+    const el = document.getElementById('chart');
+    el.dataset.gapTimes = gaps.data().filter((d) => d.value > 0).map((d) => d.time).join(',');
+    el.dataset.spreadTimes = spread.data().filter((d) => d.value != null).map((d) => d.time).join(',');
+    state.gapLabels = gapLabels.markers().map((m) => ({ time: m.time, text: m.text }));
   }
 
   function decimals(text) {
@@ -64,7 +108,11 @@
 
   function renderAll() {
     setPrecision();
-    series.setData(sortedBars().map(styled));
+    const bars = sortedBars();
+    series.setData(bars.map(styled));
+    gaps.setData(bars.map(gapPoint));
+    spread.setData(bars.map(spreadPoint));
+    showQuality();
     showLast();
   }
 
@@ -74,12 +122,25 @@
     const el = document.getElementById('last');
     if (!last) { el.textContent = state.pair ? state.pair + ': no candles yet' : 'no pairs yet'; state.lastRender = null; return; }
     const hhmm = (s) => new Date(s * 1000).toISOString().substring(11, 16);
-    el.textContent = `${state.pair} ${hhmm(last.time)}-${hhmm(last.time + 300)} UTC  O ${last.open}  H ${last.high}  L ${last.low}  C ${last.close}  ${last.ticks} ticks  ${last.final ? 'final' : 'open'}`;
-    state.lastRender = { time: last.time, open: last.open, high: last.high, low: last.low, close: last.close, ticks: last.ticks, final: last.final };
+    const quality = (last.spreadMean != null ? `  spread ${sig3(Number(last.spreadMean))}` : '')
+      + (last.gapMs > 0 ? `  ${gapText(last)}` : '');
+    el.textContent = `${state.pair} ${hhmm(last.time)}-${hhmm(last.time + 300)} UTC  O ${last.open}  H ${last.high}  L ${last.low}  C ${last.close}  ${last.ticks} ticks  ${last.final ? 'final' : 'open'}${quality}`;
+    state.lastRender = {
+      time: last.time, open: last.open, high: last.high, low: last.low, close: last.close, ticks: last.ticks, final: last.final,
+      gapMs: last.gapMs, gapCount: last.gapCount, spreadMean: last.spreadMean,
+    };
+  }
+
+  // A bar from a kline's fields; the quality ones are absent on a table without them.
+  function barOf(time, open, high, low, close, ticks, final, extras) {
+    return {
+      time, open, high, low, close, ticks, final,
+      gapMs: Number(extras.gapMs || 0), gapCount: Number(extras.gapCount || 0), spreadMean: extras.spreadMean ?? null,
+    };
   }
 
   function apply(k) {
-    const bar = { time: k.t / 1000, open: k.o, high: k.h, low: k.l, close: k.c, ticks: k.n, final: k.x };
+    const bar = barOf(k.t / 1000, k.o, k.h, k.l, k.c, k.n, k.x, k);
     const known = state.bars.get(bar.time);
     if (known && (known.ticks > bar.ticks || (known.ticks === bar.ticks && known.final && !bar.final))) return;
     state.bars.set(bar.time, bar);
@@ -87,6 +148,9 @@
     if (bar.time >= Math.max(...times)) {
       if (decimals(bar.close) > (series.options().priceFormat.precision || 2)) setPrecision();
       series.update(styled(bar));
+      gaps.update(gapPoint(bar));
+      spread.update(spreadPoint(bar));
+      showQuality();
       showLast();
     } else {
       renderAll(); // an older candle changed (a rolling window, a late tick): redraw all
@@ -114,7 +178,7 @@
       if (pair !== state.pair || step !== state.step) return; // switched meanwhile; that load wins
       state.bars = new Map();
       for (const r of rows) {
-        state.bars.set(r[0] / 1000, { time: r[0] / 1000, open: r[1], high: r[2], low: r[3], close: r[4], ticks: r[8], final: r[12].isFinal });
+        state.bars.set(r[0] / 1000, barOf(r[0] / 1000, r[1], r[2], r[3], r[4], r[8], r[12].isFinal, r[12]));
         noteTick(pair, r[12].lastEventTime);
       }
       renderAll();
@@ -182,6 +246,9 @@
     history.replaceState(null, '', url);
     state.bars = new Map();
     series.setData([]);
+    gaps.setData([]);
+    spread.setData([]);
+    showQuality();
     loadHistory();
   }
 

@@ -1,5 +1,11 @@
 package io.candles.bench;
 
+import io.candles.process.FlinkJvmOptions;
+import io.candles.process.JavaCommand;
+import io.candles.process.Ports;
+import io.candles.process.Processes;
+import io.candles.runners.CandlesLauncher;
+import io.candles.runners.Preflight;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,9 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * One benchmark run against a running broker and database, with the pipeline as a separate
@@ -95,10 +98,7 @@ public final class Bench {
         : "bench_" + scenario + "_" + System.currentTimeMillis();
     String topic = ("bench_" + scenario + "_" + System.currentTimeMillis()).replace('_', '-');
 
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1),
-          new NewTopic(topic + "-dlq", 1, (short) 1))).all().get();
-    }
+    Preflight.kafka(bootstrap, topic, partitions, topic + "-dlq");
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("scenario", scenario);
     result.put("runner", runner);
@@ -217,51 +217,20 @@ public final class Bench {
     Process pipeline = startPipeline(bootstrap, topic, table.name, runner);
     try {
       // Wait until the pipeline is up: one tick, then its row.
-      long probe = System.currentTimeMillis();
-      sent.add(0, probe, load.send(0, probe));
-      load.flush();
-      long deadline = System.currentTimeMillis() + 180_000;
-      while (table.rows() == 0 && System.currentTimeMillis() < deadline && alive(pipeline)) {
-        Thread.sleep(50);
-      }
-      if (table.rows() == 0) {
-        System.out.println("NOT DONE: the pipeline wrote nothing within 180 s");
+      if (!awaitFirstRow(load, sent, table, pipeline)) {
         return false;
       }
       // A fixed rate, paced against the clock: each millisecond sends what is due by then.
-      double perMilli = ratePerPair * pairs / 1000.0;
       long begin = System.currentTimeMillis();
-      long sentCount = 0;
-      int next = 0;
       long measuredFrom = begin + warmupMillis;
-      long stopAt = measuredFrom + durationMillis;
-      while (true) {
-        long now = System.currentTimeMillis();
-        if (now >= stopAt) {
-          break;
-        }
-        long due = (long) ((now - begin + 1) * perMilli);
-        while (sentCount < due && sent.size < sent.pair.length) {
-          long send = load.send(next, now);
-          sent.add(next, now, send);
-          next = (next + 1) % pairs;
-          sentCount++;
-        }
-        long sleep = 1 - (System.currentTimeMillis() - now);
-        if (sleep > 0) {
-          Thread.sleep(sleep);
-        }
-      }
-      load.flush();
-      double achieved = sentCount * 1000.0 / (System.currentTimeMillis() - begin);
+      RowWritesAt writes = new RowWritesAt(table, measuredFrom);
+      double achieved = sendPaced(load, sent, ratePerPair, begin, measuredFrom + durationMillis, writes::at);
+      String rowWrites = writes.end(result);
       // Let the pipeline drain, then measure from the database's log.
-      long drainUntil = System.currentTimeMillis() + 30_000;
-      long expected = sent.size;
-      while (System.currentTimeMillis() < drainUntil && table.ticksReflected(false) < expected) {
-        Thread.sleep(200);
-      }
+      drain(table, sent.size);
       Thread.sleep(1000);
-      Percentiles p = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog(""));
+      TickFlights flights = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog(""));
+      Percentiles p = flights.percentiles();
       result.put("ratePerPair", ratePerPair);
       result.put("targetTicksPerSecond", ratePerPair * pairs);
       result.put("achievedTicksPerSecond", Math.round(achieved));
@@ -270,9 +239,11 @@ public final class Bench {
       result.put("latencyMillisP95", p.p95());
       result.put("latencyMillisP99", p.p99());
       result.put("latencyMillisMax", p.max());
+      String tail = explainTail(flights, measuredFrom, table.name, runner, result);
       System.out.printf("latency at %,d ticks/s (%d pairs x %d/s; achieved %,.0f/s): p50 %d ms, "
-          + "p95 %d ms, p99 %d ms, max %d ms over %,d ticks%n", ratePerPair * pairs, pairs,
-          ratePerPair, achieved, p.p50(), p.p95(), p.p99(), p.max(), p.count());
+          + "p95 %d ms, p99 %d ms, max %d ms over %,d ticks; %s%n", ratePerPair * pairs, pairs,
+          ratePerPair, achieved, p.p50(), p.p95(), p.p99(), p.max(), p.count(), rowWrites);
+      System.out.print(tail);
       return check(table, sent, load.pairs(), false) && p.count() > 0;
     } finally {
       stop(pipeline);
@@ -294,10 +265,11 @@ public final class Bench {
    * states were seen ("pair|openTime" -> seenAt, tickCount, ... in time order: the table's audit
    * trigger, or a WebSocket client's arrivals); a tick never seen is counted as missing.
    */
-  private static Percentiles latencies(Map<String, CandleTable.LongList> audit, TickLoad.Sent sent,
+  private static TickFlights latencies(Map<String, CandleTable.LongList> audit, TickLoad.Sent sent,
       List<String> pairs, long from, Path csvFile) throws Exception {
     // For each window: the time at which its tick_count first reached each value (prefix max).
     long[] latency = new long[sent.size];
+    long[] sendTime = new long[sent.size];
     StringBuilder csv = csvFile == null ? null : new StringBuilder("send_time_ms,latency_ms\n");
     int n = 0;
     int missing = 0;
@@ -324,6 +296,7 @@ public final class Bench {
         missing++;
         continue;
       }
+      sendTime[n] = sent.sendTime[i];
       latency[n++] = Math.max(0, seen - sent.sendTime[i]);
       if (csv != null) {
         csv.append(sent.sendTime[i]).append(',').append(latency[n - 1]).append('\n');
@@ -336,7 +309,59 @@ public final class Bench {
     if (missing > 0) {
       System.out.printf("%,d measured ticks never became visible%n", missing);
     }
-    return Percentiles.of(latency, n);
+    return new TickFlights(sendTime, latency, n);
+  }
+
+  /**
+   * Which tail sources ran while the slow ticks were in flight, from the logs of this run: the
+   * pipeline's GC log, Flink's checkpoint lines (in the pipeline's log on a mini-cluster, else
+   * --flinkLog) and PostgreSQL's log (--pgLog); printed, and put into the result.
+   */
+  private String explainTail(TickFlights flights, long measuredFrom, String table, String runner,
+      Map<String, Object> result) {
+    Path logDir = Paths.get(arg("logDir", "target")).toAbsolutePath();
+    Path flinkLog = !runner.equals("FlinkRunner") ? null
+        : Paths.get(arg("flinkLog", logDir.resolve(table + ".log").toString()));
+    String pgLog = args.get("pgLog");
+    TailEvidence evidence = TailEvidence.read(submitted() ? null : gcLog(table), flinkLog, pgLog == null ? null : Paths.get(pgLog),
+        System.currentTimeMillis());
+    return TailReport.explain(flights, measuredFrom, evidence, result);
+  }
+
+  /** The pipeline JVM's unified GC log, next to its output. */
+  private Path gcLog(String table) {
+    return Paths.get(arg("logDir", "target"), table + "-gc.log").toAbsolutePath();
+  }
+
+  /** Samples the candle table's write counters once, the first time the clock reaches {@code at}. */
+  private static final class RowWritesAt {
+    private final CandleTable table;
+    private final long at;
+    private RowWrites start;
+
+    RowWritesAt(CandleTable table, long at) {
+      this.table = table;
+      this.at = at;
+    }
+
+    void at(long now) throws Exception {
+      if (start == null && now >= at) {
+        start = table.rowWrites();
+      }
+    }
+
+    /** Writes per second and HOT updates per second from the first sample to now, into the result. */
+    String end(Map<String, Object> result) throws Exception {
+      if (start == null) {
+        start = table.rowWrites();
+      }
+      RowWrites end = table.rowWrites();
+      long perSecond = Math.round(end.perSecondSince(start));
+      long hotPerSecond = Math.round(end.hotPerSecondSince(start));
+      result.put("rowWritesPerSecond", perSecond);
+      result.put("hotUpdatesPerSecond", hotPerSecond);
+      return String.format("%,d row writes/s (%,d of them HOT updates)", perSecond, hotPerSecond);
+    }
   }
 
   // ------------------------------------------------------------------ push
@@ -351,10 +376,7 @@ public final class Bench {
     long total = ratePerPair * pairs * (warmupMillis + durationMillis) / 1000;
     table.addAuditTrigger();
     TickLoad.Sent sent = new TickLoad.Sent((int) total + pairs);
-    int port;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    int port = Ports.free();
     String base = "http://127.0.0.1:" + port;
     Process server = startServer(port);
     try (PushClients clients = new PushClients(base, load.pairs());
@@ -368,60 +390,32 @@ public final class Bench {
       System.out.printf("candle server at %s: 1 measured client, %d idle, %d slow%n", base, idle, slowClients);
       Process pipeline = startPipeline(bootstrap, topic, table.name, runner);
       try {
-        long probe = System.currentTimeMillis();
-        sent.add(0, probe, load.send(0, probe));
-        load.flush();
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (table.rows() == 0 && System.currentTimeMillis() < deadline && alive(pipeline)) {
-          Thread.sleep(50);
-        }
-        if (table.rows() == 0) {
-          System.out.println("NOT DONE: the pipeline wrote nothing within 180 s");
+        if (!awaitFirstRow(load, sent, table, pipeline)) {
           return false;
         }
         clients.record(true);
-        double perMilli = ratePerPair * pairs / 1000.0;
         long begin = System.currentTimeMillis();
-        long sentCount = 0;
-        int next = 0;
         long measuredFrom = begin + warmupMillis;
-        long stopAt = measuredFrom + durationMillis;
-        long nextSlowSwap = begin + 20_000;
-        while (true) {
-          long now = System.currentTimeMillis();
-          if (now >= stopAt) {
-            break;
-          }
-          if (slowClients > 0 && now >= nextSlowSwap) {
+        long[] nextSlowSwap = {begin + 20_000};
+        RowWritesAt writes = new RowWritesAt(table, measuredFrom);
+        double achieved = sendPaced(load, sent, ratePerPair, begin, measuredFrom + durationMillis, now -> {
+          writes.at(now);
+          if (slowClients > 0 && now >= nextSlowSwap[0]) {
             // Before the server's slow-client timeout (30 s) closes it: a slow client is always there.
             for (int i = 0; i < slowClients; i++) {
               clients.replaceSlow();
             }
-            nextSlowSwap = now + 20_000;
+            nextSlowSwap[0] = now + 20_000;
           }
-          long due = (long) ((now - begin + 1) * perMilli);
-          while (sentCount < due && sent.size < sent.pair.length) {
-            long send = load.send(next, now);
-            sent.add(next, now, send);
-            next = (next + 1) % pairs;
-            sentCount++;
-          }
-          long sleep = 1 - (System.currentTimeMillis() - now);
-          if (sleep > 0) {
-            Thread.sleep(sleep);
-          }
-        }
-        load.flush();
-        double achieved = sentCount * 1000.0 / (System.currentTimeMillis() - begin);
-        long drainUntil = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < drainUntil && table.ticksReflected(false) < sent.size) {
-          Thread.sleep(200);
-        }
+        });
+        String rowWrites = writes.end(result);
+        drain(table, sent.size);
         Thread.sleep(2000);
         clients.record(false);
-        Percentiles toTable = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog("-table"));
+        TickFlights toTableFlights = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog("-table"));
+        Percentiles toTable = toTableFlights.percentiles();
         Map<String, CandleTable.LongList> arrivals = clients.arrivals();
-        Percentiles toClient = latencies(arrivals, sent, load.pairs(), measuredFrom, latencyLog("-push"));
+        Percentiles toClient = latencies(arrivals, sent, load.pairs(), measuredFrom, latencyLog("-push")).percentiles();
         Map<String, CandleTable.LongList> audit = table.audit();
         Map<String, CandleTable.LongList> committed = commits.log();
         Percentiles added = pushAdds(audit, arrivals, sent, load.pairs(), measuredFrom);
@@ -453,19 +447,22 @@ public final class Bench {
         result.put("serverAddsMillisMax", byServer.max());
         result.put("crowdEvents", clients.crowdEvents());
         result.put("serverStatus", httpGet(base + "/status"));
+        // The tail sources are the pipeline's and the database's: attributed for the ticks' way to the table.
+        String tail = explainTail(toTableFlights, measuredFrom, table.name, runner, result);
         System.out.printf("push at %,d ticks/s (%d pairs x %d/s; achieved %,.0f/s), %d idle and %d slow clients:%n"
-            + "  tick sent -> row visible in the table:        p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %,d ticks%n"
+            + "  tick sent -> row visible in the table:        p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %,d ticks; %s%n"
             + "  tick sent -> kline event at a WebSocket client: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms over %,d ticks%n"
             + "  what the push adds, tick by tick (event arrival - row written): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n"
             + "    of which the rest of the writing transaction (row written - commit seen by a bare LISTEN): p50 %d ms, p99 %d ms%n"
             + "    and the server (commit seen by a bare LISTEN - event at its WebSocket client): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms%n"
             + "  the idle clients took %,d events; server %s%n",
             ratePerPair * pairs, pairs, ratePerPair, achieved, idle, slowClients,
-            toTable.p50(), toTable.p95(), toTable.p99(), toTable.max(), toTable.count(),
+            toTable.p50(), toTable.p95(), toTable.p99(), toTable.max(), toTable.count(), rowWrites,
             toClient.p50(), toClient.p95(), toClient.p99(), toClient.max(), toClient.count(),
             added.p50(), added.p95(), added.p99(), added.max(), toCommit.p50(), toCommit.p99(),
             byServer.p50(), byServer.p95(), byServer.p99(), byServer.max(), clients.crowdEvents(),
             result.get("serverStatus"));
+        System.out.print("  the ticks' way to the table:\n" + tail);
         return check(table, sent, load.pairs(), false) && toClient.count() > 0
             && toClient.count() == toTable.count();
       } finally {
@@ -518,14 +515,14 @@ public final class Bench {
   private Process startServer(int port) throws Exception {
     Path log = Paths.get(arg("logDir", "target"), "serve-" + port + ".log").toAbsolutePath();
     Files.createDirectories(log.getParent());
-    Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+    Process p = new ProcessBuilder(JavaCommand.javaBinary(),
         "-Xmx" + arg("serveHeap", "512m"), "-jar", arg("serveJar", "serve/target/candles-serve.jar"),
         "--port=" + port, "--jdbcUrl=" + arg("jdbcUrl", null), "--setupJdbcUser=" + arg("jdbcUser", "postgres"),
         "--setupJdbcPassword=" + arg("jdbcPassword", "postgres"), "--maxClients=10000")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
-      if (Files.exists(log) && Files.readString(log).contains("Candle server ready at")) {
+      if (answers("http://127.0.0.1:" + port + "/api/v3/ping")) {
         System.out.println("candle server: log " + log);
         return p;
       }
@@ -536,6 +533,19 @@ public final class Bench {
     }
     stop(p);
     throw new IllegalStateException("the candle server did not start within 60 s; see " + log);
+  }
+
+  private static boolean answers(String url) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+          .timeout(java.time.Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode() == 200;
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static String httpGet(String url) throws Exception {
@@ -576,26 +586,25 @@ public final class Bench {
   /** Starts the launcher in its own JVM, its output in a log file. */
   private Process startPipeline(String bootstrap, String topic, String table, String runner)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + arg("pipelineHeap", "4g"),
-        "--add-opens", "java.base/java.util=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "-cp", arg("launcherClasspath", null)));
+    List<String> jvm = new ArrayList<>(List.of("-Xmx" + arg("pipelineHeap", "4g")));
+    jvm.addAll(FlinkJvmOptions.JAVA17);
+    // Its GC pauses, with wall-clock times, for the tail attribution (filecount=0: one file, never rotated).
+    Files.createDirectories(gcLog(table).getParent());
+    jvm.add("-Xlog:gc*:file=" + gcLog(table) + ":time,uptime,level,tags:filecount=0");
     // For profiling the pipeline alone, e.g. BENCH_EXTRA="--pipelineJvmOpts=-XX:StartFlightRecording=filename=p.jfr,settings=profile"
     String jvmOpts = arg("pipelineJvmOpts", "").trim();
     if (!jvmOpts.isEmpty()) {
-      cmd.addAll(cmd.size() - 2, List.of(jvmOpts.split("\\s+")));
+      jvm.addAll(List.of(jvmOpts.split("\\s+")));
     }
-    cmd.addAll(List.of(
-        "io.candles.runners.CandlesLauncher",
+    List<String> args = new ArrayList<>(List.of(
         "--runner=" + runner,
         "--bootstrapServers=" + bootstrap, "--topic=" + topic, "--dlqTopic=" + topic + "-dlq",
         "--jdbcUrl=" + arg("jdbcUrl", null), "--jdbcUser=" + arg("jdbcUser", "postgres"),
         "--jdbcPassword=" + arg("jdbcPassword", "postgres"), "--table=" + table));
-    cmd.addAll(pipelineArgs);
+    args.addAll(pipelineArgs);
+    // In this JVM's process group (a Ctrl-C reaches it as before), and gone with this JVM.
+    List<String> cmd = JavaCommand.of(CandlesLauncher.class).classpath(arg("launcherClasspath", null)).jvmOptions(jvm)
+        .args(args).ownSession(false).build();
     Path log = Paths.get(arg("logDir", "target"), table + ".log").toAbsolutePath();
     Files.createDirectories(log.getParent());
     System.out.println("pipeline: " + runner + " " + String.join(" ", pipelineArgs) + " (log " + log + ")");
@@ -607,16 +616,16 @@ public final class Bench {
    * launcher, which exits 0 once the job is submitted; the cluster's owner (bench.sh) stops it.
    */
   private boolean alive(Process p) {
-    boolean submitted = pipelineArgs.stream()
-        .anyMatch(a -> a.startsWith("--flinkMaster=") && !a.equals("--flinkMaster=[local]"));
-    return p.isAlive() || (submitted && p.exitValue() == 0);
+    return p.isAlive() || (submitted() && p.exitValue() == 0);
   }
 
-  private static void stop(Process p) throws InterruptedException {
-    p.destroy();
-    if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-    }
+  /** Whether the job goes to a session cluster, the launcher's JVM only submitting it. */
+  private boolean submitted() {
+    return pipelineArgs.stream().anyMatch(a -> a.startsWith("--flinkMaster=") && !a.equals("--flinkMaster=[local]"));
+  }
+
+  private static void stop(Process p) {
+    Processes.stop(p, java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5));
   }
 
   private static double round(double v) {
@@ -638,5 +647,67 @@ public final class Bench {
       }
     }
     return sb.append('}').toString();
+  }
+
+  /** Sends one tick and waits (up to 180 s) for the pipeline's first row; false, said, when none came. */
+  private boolean awaitFirstRow(TickLoad load, TickLoad.Sent sent, CandleTable table, Process pipeline)
+      throws Exception {
+    long probe = System.currentTimeMillis();
+    sent.add(0, probe, load.send(0, probe));
+    load.flush();
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (table.rows() == 0 && System.currentTimeMillis() < deadline && alive(pipeline)) {
+      Thread.sleep(50);
+    }
+    if (table.rows() == 0) {
+      System.out.println("NOT DONE: the pipeline wrote nothing within 180 s");
+      return false;
+    }
+    return true;
+  }
+
+  /** Something to do once per millisecond turn of {@link #sendPaced}, given the time. */
+  private interface Turn {
+    void at(long now) throws Exception;
+  }
+
+  /**
+   * Sends {@code ratePerPair} ticks a second for every pair, round robin, paced against the clock
+   * from {@code begin} until {@code stopAt}: each millisecond sends what is due by then. Returns
+   * the rate achieved, ticks per second.
+   */
+  private static double sendPaced(TickLoad load, TickLoad.Sent sent, double ratePerPair, long begin, long stopAt,
+      Turn turn) throws Exception {
+    int pairs = load.pairs().size();
+    double perMilli = ratePerPair * pairs / 1000.0;
+    long sentCount = 0;
+    int next = 0;
+    while (true) {
+      long now = System.currentTimeMillis();
+      if (now >= stopAt) {
+        break;
+      }
+      turn.at(now);
+      long due = (long) ((now - begin + 1) * perMilli);
+      while (sentCount < due && sent.size < sent.pair.length) {
+        sent.add(next, now, load.send(next, now));
+        next = (next + 1) % pairs;
+        sentCount++;
+      }
+      long sleep = 1 - (System.currentTimeMillis() - now);
+      if (sleep > 0) {
+        Thread.sleep(sleep);
+      }
+    }
+    load.flush();
+    return sentCount * 1000.0 / (System.currentTimeMillis() - begin);
+  }
+
+  /** Waits up to 30 s until the table reflects {@code expected} ticks. */
+  private static void drain(CandleTable table, long expected) throws Exception {
+    long drainUntil = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < drainUntil && table.ticksReflected(false) < expected) {
+      Thread.sleep(200);
+    }
   }
 }

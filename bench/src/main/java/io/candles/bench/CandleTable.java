@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -60,6 +61,18 @@ final class CandleTable implements AutoCloseable {
           + "NEW.tick_count, clock_timestamp()); RETURN NULL; END $$");
       s.execute("CREATE TRIGGER " + name + "_audit_tr AFTER INSERT OR UPDATE ON " + name
           + " FOR EACH ROW EXECUTE FUNCTION " + name + "_audit_fn()");
+    }
+  }
+
+  /** The table's write counters now (inserts + updates, HOT updates), from pg_stat_user_tables. */
+  RowWrites rowWrites() throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT n_tup_ins + n_tup_upd, n_tup_hot_upd"
+        + " FROM pg_stat_user_tables WHERE relid = to_regclass(?)")) {
+      s.setString(1, name);
+      try (ResultSet rs = s.executeQuery()) {
+        long at = System.currentTimeMillis();
+        return rs.next() ? new RowWrites(at, rs.getLong(1), rs.getLong(2)) : new RowWrites(at, 0, 0);
+      }
     }
   }
 

@@ -32,25 +32,19 @@ public record DeadLetter(String key, String raw, RejectReason reason, String det
   /** The most bytes of a binary payload kept: their base64 is exactly {@link #MAX_RAW_CHARS} characters. */
   public static final int MAX_BINARY_BYTES = MAX_RAW_CHARS / 4 * 3;
 
-  /** The dead-letter record value for this rejection. */
-  public String toJson() {
-    return toJson(reason.code(), detail, source, raw);
-  }
-
   /**
-   * The same envelope for any reason code, e.g. one of {@link IngestRejectReason}: a producer's own
-   * checks go to the same topic in the same shape. The raw payload is capped at
-   * {@link #MAX_RAW_CHARS} characters.
+   * The dead-letter record value for this rejection. The raw payload is capped at
+   * {@link #MAX_RAW_CHARS} characters, and then marked truncated with its original length.
    */
-  public static String toJson(String reasonCode, String detail, String source, String raw) {
+  public String toJson() {
     if (raw == null || raw.length() <= MAX_RAW_CHARS) {
-      return envelope(reasonCode, detail, source, raw, null, -1);
+      return envelope(reason, detail, source, raw, null, -1);
     }
     int cut = MAX_RAW_CHARS;
     if (Character.isHighSurrogate(raw.charAt(cut - 1))) {
       cut--; // never split a surrogate pair into invalid text
     }
-    return envelope(reasonCode, detail + " (raw payload truncated to its first " + cut + " of "
+    return envelope(reason, detail + " (raw payload truncated to its first " + cut + " of "
         + raw.length() + " characters)", source, raw.substring(0, cut), null, raw.length());
   }
 
@@ -58,22 +52,22 @@ public record DeadLetter(String key, String raw, RejectReason reason, String det
    * The envelope for a binary payload: {@code raw} is the base64 of its bytes (the first
    * {@link #MAX_BINARY_BYTES} of them, marked truncated, if it is longer).
    */
-  public static String binaryToJson(String reasonCode, String detail, String source, ByteBuffer bytes) {
+  public static String binaryToJson(RejectReason reason, String detail, String source, ByteBuffer bytes) {
     int length = bytes.remaining();
     boolean truncated = length > MAX_BINARY_BYTES;
     byte[] kept = new byte[Math.min(length, MAX_BINARY_BYTES)];
     bytes.duplicate().get(kept);
-    return envelope(reasonCode, detail + "; raw is the base64 of "
+    return envelope(reason, detail + "; raw is the base64 of "
         + (truncated ? "its first " + kept.length + " of " + length + " bytes" : "its " + length + " bytes"),
         source, Base64.getEncoder().encodeToString(kept), "base64", truncated ? length : -1);
   }
 
   /** @param truncatedFrom the original length when {@code raw} was cut, else negative */
-  private static String envelope(String reasonCode, String detail, String source, String raw,
+  private static String envelope(RejectReason reason, String detail, String source, String raw,
       String encoding, long truncatedFrom) {
     StringBuilder sb = new StringBuilder(80 + (raw == null ? 0 : raw.length() + 16));
     sb.append("{\"reason\":");
-    Json.appendQuoted(sb, reasonCode);
+    Json.appendQuoted(sb, reason.code());
     sb.append(",\"detail\":");
     Json.appendQuoted(sb, detail);
     sb.append(",\"source\":");

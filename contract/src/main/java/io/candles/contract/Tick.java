@@ -18,7 +18,7 @@ public record Tick(
     long eventTimeMillis,
     long ingestTimeMillis,
     String exchange,
-    long updateId) {
+    long updateId) implements TickRecord {
 
   public static final long NO_TIME = Long.MIN_VALUE;
   public static final long NO_UPDATE_ID = Long.MIN_VALUE;

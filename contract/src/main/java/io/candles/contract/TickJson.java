@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The tick record's JSON value: a single-pass reader that goes straight from the UTF-8 bytes (as
  * Kafka delivers them) to a {@link Tick} with exact prices (no tree, no {@code double}, no
- * intermediate {@code String}), and the writer the ingester uses.
+ * intermediate {@code String}), on the project's JSON grammar ({@link JsonScanner}) and the
+ * contract's rules ({@link TickRules}), and the writer the ingester uses.
  *
  * <p>Unknown fields are skipped, so producers may add fields freely. When a field appears twice
  * the last one wins, as in most JSON readers.
@@ -18,6 +19,12 @@ public final class TickJson {
   public static final String INGEST_TIME = "ingest_time";
   public static final String EXCHANGE = "exchange";
   public static final String UPDATE_ID = "update_id";
+  /** Absent on a tick; {@value #KIND_GAP} on a {@link Gap}. Any other value is rejected. */
+  public static final String KIND = "kind";
+  public static final String KIND_GAP = "gap";
+  public static final String GAP_START = "gap_start";
+  public static final String GAP_END = "gap_end";
+  public static final String CAUSE = "cause";
 
   private TickJson() {}
 
@@ -31,7 +38,28 @@ public final class TickJson {
       throw empty();
     }
     byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
-    return new Reader(utf8, 0, utf8.length).readTick();
+    return tickOnly(Reader.read(utf8, 0, utf8.length));
+  }
+
+  /**
+   * Reads and validates one record of the ticks topic, a tick or a gap, from its UTF-8 encoding in
+   * {@code utf8[offset, offset+length)}.
+   *
+   * @throws RejectedTickException naming the contract rule it breaks
+   */
+  public static TickRecord parseRecord(byte[] utf8, int offset, int length) throws RejectedTickException {
+    if (utf8 == null || length == 0) {
+      throw empty();
+    }
+    return Reader.read(utf8, offset, offset + length);
+  }
+
+  private static Tick tickOnly(TickRecord r) throws RejectedTickException {
+    if (r instanceof Tick t) {
+      return t;
+    }
+    throw new RejectedTickException(RejectReason.UNKNOWN_KIND,
+        "a gap record where a tick was expected (this reader takes ticks only)");
   }
 
   /**
@@ -45,7 +73,7 @@ public final class TickJson {
     if (utf8 == null || length == 0) {
       throw empty();
     }
-    return new Reader(utf8, offset, offset + length).readTick();
+    return tickOnly(Reader.read(utf8, offset, offset + length));
   }
 
   private static RejectedTickException empty() {
@@ -83,577 +111,255 @@ public final class TickJson {
     return sb.append('}').toString();
   }
 
-  /** A cursor over one JSON text, as UTF-8 bytes. */
+  /** Writes a gap record value; times as ISO-8601 UTC, like a tick's. */
+  public static String write(Gap gap) {
+    StringBuilder sb = new StringBuilder(128);
+    sb.append("{\"kind\":\"gap\",\"pair\":");
+    Json.appendQuoted(sb, gap.pair());
+    sb.append(",\"gap_start\":\"").append(EventTimes.format(gap.startMillis())).append('"');
+    sb.append(",\"gap_end\":\"").append(EventTimes.format(gap.endMillis())).append('"');
+    sb.append(",\"cause\":");
+    Json.appendQuoted(sb, gap.cause().code());
+    return sb.append('}').toString();
+  }
+
+  /**
+   * One tick record value, read with the project's JSON grammar ({@link JsonScanner}). One reader
+   * per thread, reused: a tick then allocates nothing but itself, where a reader per value would
+   * double what the parse allocates (the scanner and the fields do not stay on the stack).
+   */
   private static final class Reader {
-    private final byte[] b;
-    private final int begin;
-    private final int end;
+    private static final ThreadLocal<Reader> OF_THREAD = ThreadLocal.withInitial(Reader::new);
+
+    private final JsonScanner s = new JsonScanner(null, 0, 0);
     /** The bytes as characters, for the price and time parsers (which only see ASCII tokens). */
-    private final Latin1View text;
-    private int pos;
+    private final Latin1View text = new Latin1View();
+    // A required field's own error counts only if the field is not given again (the last one
+    // wins), and only once the whole value is known to be JSON: so TickRules judges at the end.
+    private final TickRules.Fields fields = new TickRules.Fields(TickRules.Names.CONTRACT);
+    private byte[] b;
 
-    // The last string or number token read: its raw bounds, and its decoded text when it had
-    // escapes (rare: then the bounds are not the value).
-    private int tokStart;
-    private int tokEnd;
-    private String tokDecoded;
-
-    Reader(byte[] b, int begin, int end) {
-      this.b = b;
-      this.begin = begin;
-      this.end = end;
-      this.text = new Latin1View(b);
-      this.pos = begin;
+    static TickRecord read(byte[] utf8, int begin, int end) throws RejectedTickException {
+      Reader r = OF_THREAD.get();
+      r.b = utf8;
+      r.s.reset(utf8, begin, end);
+      r.text.b = utf8;
+      r.fields.clear();
+      try {
+        return r.readRecord();
+      } finally {
+        // Hold no record's bytes between reads.
+        r.b = null;
+        r.s.reset(null, 0, 0);
+        r.text.b = null;
+      }
     }
 
-    Tick readTick() throws RejectedTickException {
-      String pair = null;
+    private TickRecord readRecord() throws RejectedTickException {
       String exchange = null;
-      long bid = 0;
-      long ask = 0;
-      boolean hasBid = false;
-      boolean hasAsk = false;
-      long eventTime = 0;
-      boolean hasEventTime = false;
       long ingestTime = Tick.NO_TIME;
       long updateId = Tick.NO_UPDATE_ID;
-      // A field's own error counts only if the field is not given again (the last one wins), and
-      // only once the whole value is known to be JSON: so it is kept until the end.
-      RejectedTickException pairError = null;
-      RejectedTickException bidError = null;
-      RejectedTickException askError = null;
-      RejectedTickException timeError = null;
+      // A gap's own fields; a tick has none of them.
+      String kind = null;
+      long gapStart = Tick.NO_TIME;
+      long gapEnd = Tick.NO_TIME;
+      String cause = null;
 
-      skipWhitespace();
-      expect('{', "the value does not start with '{'");
-      skipWhitespace();
-      if (peek() == '}') {
-        pos++;
-      } else {
-        while (true) {
-          skipWhitespace();
-          if (peek() != '"') {
-            throw invalid("expected a field name");
-          }
-          readString();
-          int field = tokDecoded != null
-              ? fieldOf(tokDecoded)
-              : fieldOf(b, tokStart, tokEnd - tokStart);
-          skipWhitespace();
-          expect(':', "expected ':' after a field name");
-          skipWhitespace();
-          int c = peek();
-          boolean isNull = c == 'n';
-          switch (field) {
-            case F_PAIR:
-              pairError = null;
-              if (c == '"') {
-                readString();
-                pair = tokText();
-              } else {
-                skipValue();
-                pair = null;
-                if (!isNull) {
-                  pairError = new RejectedTickException(RejectReason.MISSING_FIELD, "pair is not a string");
-                }
-              }
-              break;
-            case F_BID:
-            case F_ASK:
-              long price = 0;
-              boolean present = true;
-              RejectedTickException error = null;
-              String name = field == F_BID ? BID : ASK;
-              if (c == '"') {
-                readString();
-                try {
-                  price = tokDecoded != null
-                      ? Prices.parsePrice(name, tokDecoded, 0, tokDecoded.length())
-                      : Prices.parsePrice(name, text, tokStart, tokEnd);
-                } catch (RejectedTickException e) {
-                  error = e;
-                }
-              } else if (c == '-' || (c >= '0' && c <= '9')) {
-                readNumber();
-                try {
-                  price = Prices.parsePrice(name, text, tokStart, tokEnd);
-                } catch (RejectedTickException e) {
-                  error = e;
-                }
-              } else if (isNull) {
-                skipValue();
-                present = false;
-              } else {
-                int from = pos;
-                skipValue();
-                error = new RejectedTickException(
-                    RejectReason.NON_NUMERIC_PRICE, name + " is not a number: " + utf8(from, pos));
-              }
-              if (field == F_BID) {
-                bid = price;
-                hasBid = present && error == null;
-                bidError = error;
-              } else {
-                ask = price;
-                hasAsk = present && error == null;
-                askError = error;
-              }
-              break;
-            case F_EVENT_TIME:
-              timeError = null;
+      s.beginObject("the value does not start with '{'");
+      while (s.nextField()) {
+        int field = s.tokenDecoded() != null
+            ? fieldOf(s.tokenDecoded())
+            : fieldOf(b, s.tokenStart(), s.tokenEnd() - s.tokenStart());
+        int c = s.peek();
+        boolean isNull = c == 'n';
+        switch (field) {
+          case F_PAIR:
+            if (c == '"') {
+              s.readString();
+              fields.pair(s.tokenSymbol());
+            } else {
+              s.skipValue();
               if (isNull) {
-                skipValue();
-                hasEventTime = false;
+                fields.pair(null);
               } else {
-                try {
-                  eventTime = readTime(EVENT_TIME, c);
-                  hasEventTime = true;
-                } catch (RejectedTickException e) {
-                  if (e.reason() == RejectReason.INVALID_JSON) {
-                    throw e;
-                  }
-                  hasEventTime = false;
-                  timeError = e;
-                }
+                fields.pairError(new RejectedTickException(RejectReason.MISSING_FIELD, "pair is not a string"));
               }
-              break;
-            case F_INGEST_TIME:
-              // Optional and informational: a bad value is ignored rather than losing the tick.
-              try {
-                ingestTime = isNull ? skipNull() : readTime(INGEST_TIME, c);
-              } catch (RejectedTickException e) {
-                if (e.reason() == RejectReason.INVALID_JSON) {
-                  throw e;
-                }
-                ingestTime = Tick.NO_TIME;
-              }
-              break;
-            case F_EXCHANGE:
-              if (c == '"') {
-                readString();
-                exchange = tokText();
-              } else {
-                skipValue();
-                exchange = null;
-              }
-              break;
-            case F_UPDATE_ID:
-              if (c == '-' || (c >= '0' && c <= '9')) {
-                readNumber();
-                updateId = parseLongOr(Tick.NO_UPDATE_ID);
-              } else {
-                skipValue();
-                updateId = Tick.NO_UPDATE_ID;
-              }
-              break;
-            default:
-              skipValue();
-          }
-          skipWhitespace();
-          int next = peek();
-          pos++;
-          if (next == '}') {
+            }
             break;
-          }
-          if (next != ',') {
-            throw invalid("expected ',' or '}' after a field value");
-          }
+          case F_BID:
+          case F_ASK:
+            TickRules.Price price = field == F_BID ? fields.bid() : fields.ask();
+            try {
+              long units = readPrice(field == F_BID ? BID : ASK, c);
+              if (units == NULL_PRICE) {
+                price.absent(null);
+              } else {
+                price.set(units, null);
+              }
+            } catch (RejectedTickException e) {
+              rethrowIfNotJson(e);
+              price.absent(e);
+            }
+            break;
+          case F_EVENT_TIME:
+            if (isNull) {
+              s.skipValue();
+              fields.noEventTime(null);
+            } else {
+              try {
+                fields.eventTime(readTime(EVENT_TIME, c));
+              } catch (RejectedTickException e) {
+                rethrowIfNotJson(e);
+                fields.noEventTime(e);
+              }
+            }
+            break;
+          case F_INGEST_TIME:
+            // Optional and informational: a bad value is ignored rather than losing the tick.
+            try {
+              ingestTime = isNull ? skipNull() : readTime(INGEST_TIME, c);
+            } catch (RejectedTickException e) {
+              rethrowIfNotJson(e);
+              ingestTime = Tick.NO_TIME;
+            }
+            break;
+          case F_EXCHANGE:
+            if (c == '"') {
+              s.readString();
+              exchange = s.tokenSymbol();
+            } else {
+              s.skipValue();
+              exchange = null;
+            }
+            break;
+          case F_UPDATE_ID:
+            if (c == '-' || (c >= '0' && c <= '9')) {
+              s.readNumber();
+              updateId = s.tokenLongOr(Tick.NO_UPDATE_ID);
+            } else {
+              s.skipValue();
+              updateId = Tick.NO_UPDATE_ID;
+            }
+            break;
+          case F_KIND:
+            if (c == '"') {
+              s.readString();
+              kind = s.tokenSymbol();
+            } else {
+              int from = s.position();
+              s.skipValue();
+              kind = s.utf8(from, s.position());
+            }
+            break;
+          case F_GAP_START:
+          case F_GAP_END:
+            long t = isNull ? skipNull() : readTime(field == F_GAP_START ? GAP_START : GAP_END, c);
+            if (field == F_GAP_START) {
+              gapStart = t;
+            } else {
+              gapEnd = t;
+            }
+            break;
+          case F_CAUSE:
+            if (c == '"') {
+              s.readString();
+              cause = s.tokenSymbol();
+            } else {
+              s.skipValue();
+              cause = null;
+            }
+            break;
+          default:
+            s.skipValue();
         }
       }
-      skipWhitespace();
-      if (pos != end) {
-        throw invalid("unexpected text after the object");
+      s.expectEnd();
+      if (kind != null) {
+        return gap(kind, gapStart, gapEnd, cause);
       }
+      TickRules.check(fields);
+      return new Tick(fields.pair(), fields.bidUnits(), fields.askUnits(), fields.eventTime(), ingestTime,
+          exchange, updateId);
+    }
 
-      if (pairError != null) {
-        throw pairError;
+    private Gap gap(String kind, long start, long end, String cause) throws RejectedTickException {
+      if (!KIND_GAP.equals(kind)) {
+        throw new RejectedTickException(RejectReason.UNKNOWN_KIND, "kind is " + kind
+            + ": this reader knows ticks (no kind) and gaps (\"gap\"); is the producer newer than the pipeline?");
       }
+      String pair = fields.pair();
       if (pair == null || pair.isEmpty()) {
-        throw missing(PAIR);
+        throw new RejectedTickException(RejectReason.MISSING_FIELD, "pair is missing from a gap record");
       }
-      if (bidError != null) {
-        throw bidError;
+      if (start == Tick.NO_TIME || end == Tick.NO_TIME) {
+        throw new RejectedTickException(RejectReason.MISSING_FIELD,
+            (start == Tick.NO_TIME ? GAP_START : GAP_END) + " is missing from a gap record");
       }
-      if (!hasBid) {
-        throw missing(BID);
+      if (end < start) {
+        throw new RejectedTickException(RejectReason.INVALID_GAP, "gap_end " + EventTimes.format(end)
+            + " is before gap_start " + EventTimes.format(start));
       }
-      if (askError != null) {
-        throw askError;
+      return new Gap(pair, start, end, GapCause.of(cause));
+    }
+
+    /** Not valid JSON ends the read at once; any other rejection waits for the whole value. */
+    private static void rethrowIfNotJson(RejectedTickException e) throws RejectedTickException {
+      if (e.reason() == RejectReason.INVALID_JSON) {
+        throw e;
       }
-      if (!hasAsk) {
-        throw missing(ASK);
+    }
+
+    /** A price string or number in 10^-8 units, or {@link #NULL_PRICE} for JSON null. */
+    private long readPrice(String name, int c) throws RejectedTickException {
+      if (c == '"') {
+        s.readString();
+        String decoded = s.tokenDecoded();
+        return decoded != null
+            ? Prices.parsePrice(name, decoded, 0, decoded.length())
+            : Prices.parsePrice(name, text, s.tokenStart(), s.tokenEnd());
       }
-      if (timeError != null) {
-        throw timeError;
+      if (c == '-' || (c >= '0' && c <= '9')) {
+        s.readNumber();
+        return Prices.parsePrice(name, text, s.tokenStart(), s.tokenEnd());
       }
-      if (!hasEventTime) {
-        throw missing(EVENT_TIME);
+      int from = s.position();
+      boolean isNull = s.skipValue() == JsonScanner.Kind.NULL;
+      if (isNull) {
+        return NULL_PRICE;
       }
-      if (ask < bid) {
-        throw new RejectedTickException(
-            RejectReason.CROSSED_BOOK,
-            "ask " + Prices.priceToDecimal(ask) + " is below bid " + Prices.priceToDecimal(bid));
-      }
-      return new Tick(pair, bid, ask, eventTime, ingestTime, exchange, updateId);
+      throw new RejectedTickException(
+          RejectReason.NON_NUMERIC_PRICE, name + " is not a number: " + s.utf8(from, s.position()));
     }
 
     private long skipNull() throws RejectedTickException {
-      skipValue();
+      s.skipValue();
       return Tick.NO_TIME;
     }
 
     private long readTime(String name, int c) throws RejectedTickException {
       if (c == '"') {
-        readString();
-        return tokDecoded != null
-            ? EventTimes.parseIso(name, tokDecoded, 0, tokDecoded.length())
-            : EventTimes.parseIso(name, text, tokStart, tokEnd);
+        s.readString();
+        String decoded = s.tokenDecoded();
+        return decoded != null
+            ? EventTimes.parseIso(name, decoded, 0, decoded.length())
+            : EventTimes.parseIso(name, text, s.tokenStart(), s.tokenEnd());
       }
       if (c == '-' || (c >= '0' && c <= '9')) {
-        readNumber();
-        long v = parseLongOr(Long.MIN_VALUE);
+        s.readNumber();
+        long v = s.tokenLongOr(Long.MIN_VALUE);
         if (v == Long.MIN_VALUE) {
-          throw EventTimes.unparseable(name, utf8(tokStart, tokEnd));
+          throw EventTimes.unparseable(name, s.utf8(s.tokenStart(), s.tokenEnd()));
         }
         return EventTimes.checkEpochMillis(name, v);
       }
-      int from = pos;
-      skipValue();
-      throw EventTimes.unparseable(name, utf8(from, pos));
-    }
-
-    /** The last number token as a long, or {@code otherwise} if it has a fraction or exponent. */
-    private long parseLongOr(long otherwise) {
-      int i = tokStart;
-      boolean negative = b[i] == '-';
-      if (negative) {
-        i++;
-      }
-      if (tokEnd - i > 18) {
-        return otherwise;
-      }
-      long v = 0;
-      for (; i < tokEnd; i++) {
-        int c = b[i];
-        if (c < '0' || c > '9') {
-          return otherwise;
-        }
-        v = v * 10 + (c - '0');
-      }
-      return negative ? -v : v;
-    }
-
-    /** The last string token's text; short ASCII ones (pairs, exchanges) come from a cache. */
-    private String tokText() {
-      return tokDecoded != null ? tokDecoded : Symbols.of(b, tokStart, tokEnd);
-    }
-
-    /** The bytes {@code [from, to)} decoded, for error details. */
-    private String utf8(int from, int to) {
-      return new String(b, from, to - from, StandardCharsets.UTF_8);
-    }
-
-    /** The byte at {@code pos} as an unsigned value. */
-    private int peek() throws RejectedTickException {
-      if (pos >= end) {
-        throw invalid("the text ends too early");
-      }
-      return b[pos] & 0xff;
-    }
-
-    private void expect(char c, String what) throws RejectedTickException {
-      if (pos >= end || b[pos] != c) {
-        throw invalid(what);
-      }
-      pos++;
-    }
-
-    private void skipWhitespace() {
-      while (pos < end) {
-        byte c = b[pos];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-          return;
-        }
-        pos++;
-      }
-    }
-
-    /** Reads a string token at {@code pos} (which is at its opening quote). */
-    private void readString() throws RejectedTickException {
-      pos++;
-      tokStart = pos;
-      tokDecoded = null;
-      // The common case: no escapes, so the token is the bytes between the quotes.
-      while (pos < end) {
-        byte c = b[pos];
-        if (c == '"') {
-          tokEnd = pos;
-          pos++;
-          return;
-        }
-        if (c == '\\') {
-          readEscapedString();
-          return;
-        }
-        if (c >= 0 && c < 0x20) {
-          throw invalid("a control character inside a string");
-        }
-        // Signed: the bytes of a multi-byte UTF-8 sequence are negative, and must form one.
-        pos = c < 0 ? utf8Sequence(pos) : pos + 1;
-      }
-      throw invalid("a string is not closed");
-    }
-
-    /**
-     * The position after the UTF-8 sequence that starts at {@code at}; JSON text is UTF-8
-     * (RFC 8259), so a byte sequence that is not, overlong or surrogate forms included, is not JSON.
-     */
-    private int utf8Sequence(int at) throws RejectedTickException {
-      int lead = b[at] & 0xff;
-      int length;
-      int min2 = 0x80;
-      int max2 = 0xBF;
-      if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-      } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) {
-          min2 = 0xA0;
-        } else if (lead == 0xED) {
-          max2 = 0x9F;
-        }
-      } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) {
-          min2 = 0x90;
-        } else if (lead == 0xF4) {
-          max2 = 0x8F;
-        }
-      } else {
-        throw invalid("invalid UTF-8");
-      }
-      if (at + length > end) {
-        throw invalid("invalid UTF-8");
-      }
-      int second = b[at + 1] & 0xff;
-      if (second < min2 || second > max2) {
-        throw invalid("invalid UTF-8");
-      }
-      for (int k = 2; k < length; k++) {
-        int c = b[at + k] & 0xff;
-        if (c < 0x80 || c > 0xBF) {
-          throw invalid("invalid UTF-8");
-        }
-      }
-      return at + length;
-    }
-
-    /** Finishes a string token from its first escape at {@code pos}, decoding it. */
-    private void readEscapedString() throws RejectedTickException {
-      StringBuilder decoded = new StringBuilder().append(utf8(tokStart, pos));
-      int run = pos;
-      while (true) {
-        if (pos >= end) {
-          throw invalid("a string is not closed");
-        }
-        byte c = b[pos];
-        if (c == '"') {
-          decoded.append(utf8(run, pos));
-          tokEnd = pos;
-          pos++;
-          tokDecoded = decoded.toString();
-          return;
-        }
-        if (c >= 0 && c < 0x20) {
-          throw invalid("a control character inside a string");
-        }
-        if (c != '\\') {
-          pos = c < 0 ? utf8Sequence(pos) : pos + 1;
-          continue;
-        }
-        decoded.append(utf8(run, pos));
-        if (pos + 1 >= end) {
-          throw invalid("a string is not closed");
-        }
-        byte e = b[pos + 1];
-        pos += 2;
-        switch (e) {
-          case '"': decoded.append('"'); break;
-          case '\\': decoded.append('\\'); break;
-          case '/': decoded.append('/'); break;
-          case 'b': decoded.append('\b'); break;
-          case 'f': decoded.append('\f'); break;
-          case 'n': decoded.append('\n'); break;
-          case 'r': decoded.append('\r'); break;
-          case 't': decoded.append('\t'); break;
-          case 'u':
-            if (pos + 4 > end) {
-              throw invalid("a bad \\u escape");
-            }
-            int code = 0;
-            for (int k = 0; k < 4; k++) {
-              int d = Character.digit(b[pos + k], 16);
-              if (d < 0) {
-                throw invalid("a bad \\u escape");
-              }
-              code = code * 16 + d;
-            }
-            decoded.append((char) code);
-            pos += 4;
-            break;
-          default:
-            throw invalid("a bad escape \\" + (char) (e & 0xff));
-        }
-        run = pos;
-      }
-    }
-
-    /** Reads a JSON number token, checking its grammar. */
-    private void readNumber() throws RejectedTickException {
-      tokStart = pos;
-      tokDecoded = null;
-      if (pos < end && b[pos] == '-') {
-        pos++;
-      }
-      int intStart = pos;
-      skipDigits();
-      if (pos == intStart || (b[intStart] == '0' && pos - intStart > 1)) {
-        throw invalid("a malformed number");
-      }
-      if (pos < end && b[pos] == '.') {
-        pos++;
-        int fracStart = pos;
-        skipDigits();
-        if (pos == fracStart) {
-          throw invalid("a malformed number");
-        }
-      }
-      if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
-        pos++;
-        if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
-          pos++;
-        }
-        int expStart = pos;
-        skipDigits();
-        if (pos == expStart) {
-          throw invalid("a malformed number");
-        }
-      }
-      tokEnd = pos;
-    }
-
-    private void skipDigits() {
-      while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-        pos++;
-      }
-    }
-
-    /** Skips any JSON value, checking its grammar. */
-    private void skipValue() throws RejectedTickException {
-      skipValue(0);
-    }
-
-    private void skipValue(int depth) throws RejectedTickException {
-      if (depth > 64) {
-        throw invalid("nesting deeper than 64 levels");
-      }
-      int c = peek();
-      switch (c) {
-        case '"':
-          readString();
-          return;
-        case '{':
-          pos++;
-          skipWhitespace();
-          if (peek() == '}') {
-            pos++;
-            return;
-          }
-          while (true) {
-            skipWhitespace();
-            if (peek() != '"') {
-              throw invalid("expected a field name");
-            }
-            readString();
-            skipWhitespace();
-            expect(':', "expected ':' after a field name");
-            skipWhitespace();
-            skipValue(depth + 1);
-            skipWhitespace();
-            int next = peek();
-            pos++;
-            if (next == '}') {
-              return;
-            }
-            if (next != ',') {
-              throw invalid("expected ',' or '}' in an object");
-            }
-          }
-        case '[':
-          pos++;
-          skipWhitespace();
-          if (peek() == ']') {
-            pos++;
-            return;
-          }
-          while (true) {
-            skipWhitespace();
-            skipValue(depth + 1);
-            skipWhitespace();
-            int next = peek();
-            pos++;
-            if (next == ']') {
-              return;
-            }
-            if (next != ',') {
-              throw invalid("expected ',' or ']' in an array");
-            }
-          }
-        case 't':
-          literal("true");
-          return;
-        case 'f':
-          literal("false");
-          return;
-        case 'n':
-          literal("null");
-          return;
-        default:
-          if (c == '-' || (c >= '0' && c <= '9')) {
-            readNumber();
-            return;
-          }
-          throw invalid("unexpected character '" + describe(c) + "'");
-      }
-    }
-
-    /** A byte for an error detail: itself when ASCII, else its hex value. */
-    private static String describe(int c) {
-      return c < 0x80 ? String.valueOf((char) c) : String.format("\\x%02X", c);
-    }
-
-    private void literal(String word) throws RejectedTickException {
-      if (end - pos < word.length()) {
-        throw invalid("unexpected text where a value should be");
-      }
-      for (int k = 0; k < word.length(); k++) {
-        if (b[pos + k] != word.charAt(k)) {
-          throw invalid("unexpected text where a value should be");
-        }
-      }
-      pos += word.length();
-    }
-
-    private RejectedTickException invalid(String what) {
-      return new RejectedTickException(
-          RejectReason.INVALID_JSON, "not valid JSON: " + what + " at byte " + (pos - begin));
-    }
-
-    private static RejectedTickException missing(String field) {
-      return new RejectedTickException(
-          RejectReason.MISSING_FIELD, "required field " + field + " is missing or null");
+      int from = s.position();
+      s.skipValue();
+      throw EventTimes.unparseable(name, s.utf8(from, s.position()));
     }
   }
+
+  /** No price can be negative, so this marks a JSON null price. */
+  private static final long NULL_PRICE = -1;
 
   /**
    * The bytes of a JSON text seen as characters, one per byte, for {@link Prices} and
@@ -661,11 +367,7 @@ public final class TickJson {
    * reject, so reading UTF-8 this way never accepts what the decoded text would not.
    */
   private static final class Latin1View implements CharSequence {
-    private final byte[] b;
-
-    Latin1View(byte[] b) {
-      this.b = b;
-    }
+    private byte[] b;
 
     @Override
     public int length() {
@@ -697,6 +399,10 @@ public final class TickJson {
   private static final int F_INGEST_TIME = 5;
   private static final int F_EXCHANGE = 6;
   private static final int F_UPDATE_ID = 7;
+  private static final int F_KIND = 8;
+  private static final int F_GAP_START = 9;
+  private static final int F_GAP_END = 10;
+  private static final int F_CAUSE = 11;
 
   /** Which known field the key {@code b[start, start+len)} names, without allocating. */
   private static int fieldOf(byte[] b, int start, int len) {
@@ -707,11 +413,21 @@ public final class TickJson {
         }
         return is(ASK, b, start) ? F_ASK : F_OTHER;
       case 4:
-        return is(PAIR, b, start) ? F_PAIR : F_OTHER;
+        if (is(PAIR, b, start)) {
+          return F_PAIR;
+        }
+        return is(KIND, b, start) ? F_KIND : F_OTHER;
+      case 5:
+        return is(CAUSE, b, start) ? F_CAUSE : F_OTHER;
+      case 7:
+        return is(GAP_END, b, start) ? F_GAP_END : F_OTHER;
       case 8:
         return is(EXCHANGE, b, start) ? F_EXCHANGE : F_OTHER;
       case 9:
-        return is(UPDATE_ID, b, start) ? F_UPDATE_ID : F_OTHER;
+        if (is(UPDATE_ID, b, start)) {
+          return F_UPDATE_ID;
+        }
+        return is(GAP_START, b, start) ? F_GAP_START : F_OTHER;
       case 10:
         return is(EVENT_TIME, b, start) ? F_EVENT_TIME : F_OTHER;
       case 11:

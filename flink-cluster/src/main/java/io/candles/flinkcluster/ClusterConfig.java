@@ -35,6 +35,9 @@ final class ClusterConfig {
     put("rest.address", FlinkCluster.HOST, null);
     put("rest.bind-address", FlinkCluster.HOST, null);
     put("rest.port", Integer.toString(restPort), "The REST API and web UI; what --flinkMaster points at.");
+    put("web.submit.enable", "false",
+        "No jar upload and run from the web UI or /jars: the REST API has no authentication, and the launcher "
+            + "submits jobs through /jobs.");
 
     put("jobmanager.memory.process.size", jobManagerMemory,
         "A 2-core machine shared with Kafka and PostgreSQL: about 1 GiB per JVM.");
@@ -76,7 +79,8 @@ final class ClusterConfig {
     put("web.tmpdir", conf.getParent().resolve("tmp").resolve("web").toString(), null);
     put("blob.storage.directory", conf.getParent().resolve("tmp").resolve("blobs").toString(), null);
     put("web.log.path", conf.getParent().resolve("log").resolve("jobmanager.log").toString(), null);
-    put("taskmanager.log.path", conf.getParent().resolve("log").toString(), null);
+    // No taskmanager.log.path: Flink reads it as the log *file*, and serves every file in its directory
+    // (the web UI's log list); each TaskManager's -Dlog.file is the right one.
 
     for (Map.Entry<String, String> e : extra.entrySet()) {
       put(e.getKey(), e.getValue(), "Set by the caller.");

@@ -1,21 +1,14 @@
 package io.candles.flinkcluster;
 
-import java.io.File;
+import io.candles.process.FlinkJvmOptions;
+import io.candles.process.JavaCommand;
+import io.candles.process.Ports;
+import io.candles.process.Processes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real Apache Flink session cluster on this machine (the Flink of the root pom's flink.version,
@@ -46,182 +36,44 @@ import java.util.regex.Pattern;
  * hashmap state backend keeps state on the heap, 64 MiB of network buffers). The JVM flags are
  * computed from config.yaml by Flink's own BashJavaUtils, as its start scripts do.
  *
- * <p>Started with {@link Builder#watchParent(boolean) watchParent} (the default, for tests) every
+ * <p>Started with {@link FlinkClusterBuilder#watchParent(boolean) watchParent} (the default, for tests) every
  * JVM exits within a second after the JVM that started it is gone, even after kill -9; without it
- * (scripts/flink-cluster.sh) the processes run on until {@link #stopRunning(Path)}.
+ * (scripts/flink-cluster.sh) the processes run on until {@link RunningCluster#stop(Path)}.
  */
 public final class FlinkCluster implements AutoCloseable {
 
   static final String JOBMANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
   static final String TASKMANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
-  static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
-  static final String CLASSPATH_RESOURCE = "flink-cluster.classpath";
   static final String JOBMANAGER = "jobmanager";
-  public static final String HOST = "127.0.0.1";
-
-  /**
-   * What Flink's distribution puts in env.java.opts.all for Java 17: Flink (Kryo, its closure
-   * cleaner, its network stack) reflects into these JDK packages.
-   */
-  public static final List<String> JAVA17_OPTIONS = List.of(
-      "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-      "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.text=ALL-UNNAMED",
-      "--add-opens=java.base/java.time=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+  public static final String HOST = Ports.HOST;
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-  private static final Pattern TASKMANAGERS = Pattern.compile("\"taskmanagers\"\\s*:\\s*(\\d+)");
-  private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+  static final String ENV_FILE = "flink.env";
 
   private final Path dataDir;
   private final int restPort;
   private final boolean watchParent;
   private final String classpath;
-  private final List<String> taskManagerJvm;
-  private final List<String> taskManagerDynamic;
+  private final FlinkJars.ResourceParams taskManagerParams;
   private final Member jobManager;
+  private final FlinkRest rest;
   private final List<Member> taskManagers = new CopyOnWriteArrayList<>();
   private int lastTaskManager;
 
-  private FlinkCluster(Path dataDir, int restPort, boolean watchParent, String classpath,
-      List<String> taskManagerJvm, List<String> taskManagerDynamic, Member jobManager) {
+  FlinkCluster(Path dataDir, int restPort, boolean watchParent, String classpath,
+      FlinkJars.ResourceParams taskManagerParams, Member jobManager) {
     this.dataDir = dataDir;
     this.restPort = restPort;
     this.watchParent = watchParent;
     this.classpath = classpath;
-    this.taskManagerJvm = taskManagerJvm;
-    this.taskManagerDynamic = taskManagerDynamic;
+    this.taskManagerParams = taskManagerParams;
     this.jobManager = jobManager;
+    this.rest = new FlinkRest(restUrl());
   }
 
-  public static Builder builder(Path dataDir) {
-    return new Builder(dataDir);
-  }
-
-  /** Options of a cluster start. */
-  public static final class Builder {
-    private final Path dataDir;
-    private int taskManagers = 1;
-    private int slots = 2;
-    private int restPort;
-    private String jobManagerMemory = "1024m";
-    private String taskManagerMemory = "1024m";
-    private boolean watchParent = true;
-    private final Map<String, String> extra = new LinkedHashMap<>();
-
-    private Builder(Path dataDir) {
-      this.dataDir = dataDir.toAbsolutePath().normalize();
-    }
-
-    /** TaskManagers to start with (default 1); more can be added with {@link #startTaskManager()}. */
-    public Builder taskManagers(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("taskmanagers must be at least 0, was " + n);
-      }
-      this.taskManagers = n;
-      return this;
-    }
-
-    /** taskmanager.numberOfTaskSlots (default 2): one slot runs one parallel instance of a job. */
-    public Builder slotsPerTaskManager(int slots) {
-      if (slots < 1) {
-        throw new IllegalArgumentException("slots must be at least 1, was " + slots);
-      }
-      this.slots = slots;
-      return this;
-    }
-
-    /** The REST and web UI port; 0 (the default) keeps the port of the last run in this directory, else a free one. */
-    public Builder restPort(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535, was " + port);
-      }
-      this.restPort = port;
-      return this;
-    }
-
-    /** jobmanager.memory.process.size (default 1024m). */
-    public Builder jobManagerMemory(String size) {
-      this.jobManagerMemory = size;
-      return this;
-    }
-
-    /** taskmanager.memory.process.size (default 1024m). */
-    public Builder taskManagerMemory(String size) {
-      this.taskManagerMemory = size;
-      return this;
-    }
-
-    /** Whether the JVMs exit when this JVM is gone (default true); false for a cluster that outlives its starter. */
-    public Builder watchParent(boolean watch) {
-      this.watchParent = watch;
-      return this;
-    }
-
-    /** Any other Flink setting for config.yaml; overrides the defaults written by {@link ClusterConfig}. */
-    public Builder set(String key, String value) {
-      extra.put(key, value);
-      return this;
-    }
-
-    /** Starts the JobManager and the TaskManagers; returns once all TaskManagers have registered. */
-    public FlinkCluster start() {
-      return FlinkCluster.launch(this);
-    }
-  }
-
-  private static FlinkCluster launch(Builder b) {
-    String classpath = classpath();
-    Path dir = b.dataDir;
-    for (String sub : List.of("conf", "log", "pid", "checkpoints", "savepoints", "tmp")) {
-      createDirectories(dir.resolve(sub));
-    }
-    List<String> running = runningMembers(dir);
-    if (!running.isEmpty()) {
-      throw new IllegalStateException("a Flink cluster is already running from " + dir + " (" + String.join(", ", running)
-          + "); stop it first: scripts/flink-cluster.sh stop --data-dir " + dir);
-    }
-    Ports ports = Ports.choose(dir, b.restPort);
-    ClusterConfig config = new ClusterConfig(dir, ports.rest, ports.rpc, b.slots, b.jobManagerMemory,
-        b.taskManagerMemory, b.extra);
-    config.write();
-    ports.save(dir);
-
-    Member jobManager = null;
-    FlinkCluster cluster = null;
-    try {
-      List<List<String>> jm = resourceParams(classpath, dir, "GET_JM_RESOURCE_PARAMS");
-      jobManager = Member.start(JOBMANAGER, dir, classpath, b.watchParent, jm.get(0), JOBMANAGER_MAIN, jm.get(1));
-      // Flink computes the TaskManager's memory while the JobManager boots.
-      List<List<String>> tm = resourceParams(classpath, dir, "GET_TM_RESOURCE_PARAMS");
-      cluster = new FlinkCluster(dir, ports.rest, b.watchParent, classpath, tm.get(0), tm.get(1), jobManager);
-      cluster.awaitRest();
-      for (int i = 0; i < b.taskManagers; i++) {
-        cluster.launchTaskManager();
-      }
-      cluster.awaitTaskManagers(b.taskManagers);
-      cluster.writeEnvFile();
-      return cluster;
-    } catch (RuntimeException e) {
-      if (cluster != null) {
-        cluster.stop();
-      } else if (jobManager != null) {
-        jobManager.stop();
-      }
-      throw e;
-    }
+  public static FlinkClusterBuilder builder(Path dataDir) {
+    return new FlinkClusterBuilder(dataDir);
   }
 
   // ---------------------------------------------------------------- what tests and scripts use
@@ -256,7 +108,7 @@ public final class FlinkCluster implements AutoCloseable {
   public Member startTaskManager() {
     Member tm = launchTaskManager();
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (!get("/taskmanagers").orElse("").contains("\"id\":\"" + tm.name() + "\"")) {
+    while (!rest.hasTaskManager(tm.name())) {
       tm.checkAlive();
       if (System.nanoTime() > deadline) {
         throw failure("TaskManager " + tm.name() + " did not register within " + START_TIMEOUT.toSeconds() + " s",
@@ -269,19 +121,17 @@ public final class FlinkCluster implements AutoCloseable {
 
   /** The number of TaskManagers the JobManager counts as registered (a killed one until its heartbeat times out). */
   public int registeredTaskManagers() {
-    return get("/overview").map(FlinkCluster::taskManagerCount).orElse(-1);
+    return rest.registeredTaskManagers();
   }
 
   /** GET of a REST path (e.g. /overview); empty if the JobManager does not answer it with 200. */
   public Optional<String> get(String path) {
-    return request(HttpRequest.newBuilder(URI.create(restUrl() + path)).GET());
+    return rest.get(path);
   }
 
   /** POST of a JSON body to a REST path (e.g. /jobs/ID/stop); empty if the answer is not 2xx. */
   public Optional<String> post(String path, String json) {
-    return request(HttpRequest.newBuilder(URI.create(restUrl() + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+    return rest.post(path, json);
   }
 
   /** Stops every TaskManager and then the JobManager, each with SIGTERM, SIGKILL after 30 s. Returns once all are gone. */
@@ -290,7 +140,7 @@ public final class FlinkCluster implements AutoCloseable {
       tm.stop();
     }
     jobManager.stop();
-    deleteQuietly(dataDir.resolve(ENV_FILE));
+    PidFiles.deleteQuietly(dataDir.resolve(ENV_FILE));
   }
 
   @Override
@@ -321,37 +171,27 @@ public final class FlinkCluster implements AutoCloseable {
         String mainClass, List<String> dynamic) {
       Path log = dataDir.resolve("log").resolve(name + ".log");
       Path out = dataDir.resolve("log").resolve(name + ".out");
-      List<String> command = new ArrayList<>();
-      if (!watchParent && Files.isExecutable(Paths.get("/usr/bin/setsid"))) {
-        // A session of its own: the process does not get the SIGHUP of the terminal that ran the script.
-        command.add("/usr/bin/setsid");
-      }
-      command.add(javaBinary());
-      command.addAll(jvmParams);
-      command.addAll(JAVA17_OPTIONS);
-      command.add("-XX:+ExitOnOutOfMemoryError");
-      command.add("-Dlog.file=" + log);
-      command.add("-Dlog4j.configurationFile=" + dataDir.resolve("conf").resolve(ClusterConfig.LOG4J2));
-      // Lets stopRunning() tell this process from another that got its PID.
-      command.add("-Dcandles.flink.member=" + name + "@" + dataDir);
-      command.add("-cp");
-      command.add(classpath);
-      command.add(WatchParent.class.getName());
-      command.add(watchParent ? Long.toString(ProcessHandle.current().pid()) : "none");
-      command.add(mainClass);
-      command.add("--configDir");
-      command.add(dataDir.resolve("conf").toString());
-      command.addAll(dynamic);
+      List<String> jvm = new ArrayList<>(jvmParams);
+      jvm.addAll(FlinkJvmOptions.JAVA17);
+      jvm.add("-XX:+ExitOnOutOfMemoryError");
+      jvm.add("-Dlog.file=" + log);
+      jvm.add("-Dlog4j.configurationFile=" + dataDir.resolve("conf").resolve(ClusterConfig.LOG4J2));
+      jvm.add(PidFiles.memberOption(name, dataDir));
+      List<String> args = new ArrayList<>(List.of("--configDir", dataDir.resolve("conf").toString()));
+      args.addAll(dynamic);
+      // Without the watch, a session of its own: the process does not get the SIGHUP of the terminal that ran the script.
+      List<String> command = JavaCommand.ofClassName(mainClass).classpath(classpath).jvmOptions(jvm).args(args)
+          .watchParent(watchParent).ownSession(!watchParent).build();
       ProcessBuilder builder = new ProcessBuilder(command)
           .directory(dataDir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
       try {
         Process process = builder.start();
-        Files.writeString(pidFile(dataDir, name), process.pid() + "\n", StandardCharsets.UTF_8);
+        PidFiles.write(dataDir, name, process.pid());
         return new Member(name, process, dataDir);
       } catch (IOException e) {
-        throw new IllegalStateException("could not start the Flink " + name + " (" + javaBinary() + "): "
+        throw new IllegalStateException("could not start the Flink " + name + " (" + JavaCommand.javaBinary() + "): "
             + e.getMessage(), e);
       }
     }
@@ -376,21 +216,14 @@ public final class FlinkCluster implements AutoCloseable {
 
     /** kill -9: no shutdown hook, nothing flushed, for crash tests. Returns once the process is gone. */
     public void kill() {
-      process.destroyForcibly();
-      waitFor(process, STOP_TIMEOUT);
-      deleteQuietly(pidFile(dataDir, name));
+      Processes.kill(process, STOP_TIMEOUT);
+      PidFiles.delete(dataDir, name);
     }
 
     /** SIGTERM (Flink's shutdown hooks run), SIGKILL after 30 s. Returns once the process is gone. */
     public void stop() {
-      if (process.isAlive()) {
-        process.destroy();
-        if (!waitFor(process, STOP_TIMEOUT)) {
-          process.destroyForcibly();
-          waitFor(process, STOP_TIMEOUT);
-        }
-      }
-      deleteQuietly(pidFile(dataDir, name));
+      Processes.stop(process, STOP_TIMEOUT, STOP_TIMEOUT);
+      PidFiles.delete(dataDir, name);
     }
 
     void checkAlive() {
@@ -405,131 +238,25 @@ public final class FlinkCluster implements AutoCloseable {
     }
   }
 
-  // ---------------------------------------------------------------- a cluster started by another JVM
-
-  static final String ENV_FILE = "flink.env";
-
-  /** The members of a cluster of this data directory that are running, as "name (pid N)". */
-  public static List<String> runningMembers(Path dataDir) {
-    List<String> running = new ArrayList<>();
-    for (Map.Entry<String, ProcessHandle> e : runningHandles(dataDir.toAbsolutePath().normalize()).entrySet()) {
-      running.add(e.getKey() + " (pid " + e.getValue().pid() + ")");
-    }
-    return running;
-  }
-
-  /**
-   * Stops the cluster of this data directory that another JVM started (from the pid files, checking
-   * that each PID is still that process): TaskManagers first, then the JobManager; SIGTERM, SIGKILL
-   * after 30 s. Returns the names of the processes it stopped.
-   */
-  public static List<String> stopRunning(Path dataDir) {
-    Path dir = dataDir.toAbsolutePath().normalize();
-    Map<String, ProcessHandle> running = runningHandles(dir);
-    List<String> stopped = new ArrayList<>();
-    List<String> order = new ArrayList<>(running.keySet());
-    order.remove(JOBMANAGER);
-    if (running.containsKey(JOBMANAGER)) {
-      order.add(JOBMANAGER);
-    }
-    for (String name : order) {
-      ProcessHandle p = running.get(name);
-      p.destroy();
-      try {
-        p.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      } catch (Exception e) {
-        p.destroyForcibly();
-        try {
-          p.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-          // Reported by the caller's next status.
-        }
-      }
-      deleteQuietly(pidFile(dir, name));
-      stopped.add(name + " (pid " + p.pid() + ")");
-    }
-    deleteStalePidFiles(dir);
-    deleteQuietly(dir.resolve(ENV_FILE));
-    return stopped;
-  }
-
-  /** Reads the REST port of the last start in this data directory, if any. */
-  public static Optional<Integer> lastRestPort(Path dataDir) {
-    return Ports.read(dataDir.toAbsolutePath().normalize()).map(p -> p.rest);
-  }
-
-  private static Map<String, ProcessHandle> runningHandles(Path dir) {
-    Map<String, ProcessHandle> running = new LinkedHashMap<>();
-    Path pids = dir.resolve("pid");
-    if (!Files.isDirectory(pids)) {
-      return running;
-    }
-    try (var files = Files.list(pids)) {
-      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-        String file = f.getFileName().toString();
-        if (!file.endsWith(".pid")) {
-          continue;
-        }
-        String name = file.substring(0, file.length() - 4);
-        try {
-          long pid = Long.parseLong(Files.readString(f, StandardCharsets.UTF_8).trim());
-          Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-          if (handle.isPresent() && handle.get().isAlive() && isMember(pid, name, dir)) {
-            running.put(name, handle.get());
-          }
-        } catch (IOException | NumberFormatException e) {
-          // A pid file being written or garbage: not a running member.
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + pids, e);
-    }
-    return running;
-  }
-
-  /** Whether the process's command line says it is this member of this data directory's cluster. */
-  private static boolean isMember(long pid, String name, Path dir) {
-    try {
-      byte[] raw = Files.readAllBytes(Paths.get("/proc", Long.toString(pid), "cmdline"));
-      return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"))
-          .contains("-Dcandles.flink.member=" + name + "@" + dir);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static void deleteStalePidFiles(Path dir) {
-    Map<String, ProcessHandle> running = runningHandles(dir);
-    try (var files = Files.list(dir.resolve("pid"))) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        String file = f.getFileName().toString();
-        if (file.endsWith(".pid") && !running.containsKey(file.substring(0, file.length() - 4))) {
-          deleteQuietly(f);
-        }
-      }
-    } catch (IOException e) {
-      // Nothing to clean.
-    }
-  }
-
   // ---------------------------------------------------------------- internals
 
-  private Member launchTaskManager() {
+  Member launchTaskManager() {
     String name = "tm-" + (++lastTaskManager);
-    while (Files.exists(pidFile(dataDir, name))) {
+    while (Files.exists(PidFiles.file(dataDir, name))) {
       name = "tm-" + (++lastTaskManager);
     }
-    List<String> dynamic = new ArrayList<>(taskManagerDynamic);
+    List<String> dynamic = new ArrayList<>(taskManagerParams.dynamic());
     dynamic.add("-D");
     dynamic.add("taskmanager.resource-id=" + name);
-    Member tm = Member.start(name, dataDir, classpath, watchParent, taskManagerJvm, TASKMANAGER_MAIN, dynamic);
+    Member tm = Member.start(name, dataDir, classpath, watchParent, taskManagerParams.jvm(), TASKMANAGER_MAIN,
+        dynamic);
     taskManagers.add(tm);
     return tm;
   }
 
-  private void awaitRest() {
+  void awaitRest() {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (get("/overview").isEmpty()) {
+    while (rest.get("/overview").isEmpty()) {
       jobManager.checkAlive();
       if (System.nanoTime() > deadline) {
         throw failure("the Flink JobManager's REST API did not answer on " + restUrl() + " within "
@@ -539,7 +266,7 @@ public final class FlinkCluster implements AutoCloseable {
     }
   }
 
-  private void awaitTaskManagers(int expected) {
+  void awaitTaskManagers(int expected) {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (registeredTaskManagers() < expected) {
       jobManager.checkAlive();
@@ -554,123 +281,12 @@ public final class FlinkCluster implements AutoCloseable {
     }
   }
 
-  private void writeEnvFile() {
+  void writeEnvFile() {
     String env = "FLINK_MASTER=" + restAddress() + "\n" + "FLINK_REST_URL=" + restUrl() + "\n";
     try {
       Files.writeString(dataDir.resolve(ENV_FILE), env, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dataDir.resolve(ENV_FILE), e);
-    }
-  }
-
-  static int taskManagerCount(String overview) {
-    Matcher m = TASKMANAGERS.matcher(overview);
-    return m.find() ? Integer.parseInt(m.group(1)) : -1;
-  }
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  private static Optional<String> request(HttpRequest.Builder request) {
-    try {
-      HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() / 100 == 2 ? Optional.of(r.body()) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * The JVM flags and the dynamic memory settings for a JobManager or TaskManager, computed from
-   * config.yaml by Flink's BashJavaUtils, exactly as Flink's jobmanager.sh and taskmanager.sh do.
-   */
-  static List<List<String>> resourceParams(String classpath, Path dataDir, String command) {
-    List<String> cmd = List.of(javaBinary(), "-Xmx128m", "-cp", classpath, BASH_JAVA_UTILS, command,
-        "--configDir", dataDir.resolve("conf").toString());
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("Flink's BashJavaUtils " + command + " failed for " + dataDir.resolve("conf")
-            + ":\n" + out);
-      }
-      List<String> results = new ArrayList<>();
-      for (String line : out.split("\n")) {
-        if (line.startsWith(RESULT_PREFIX)) {
-          results.add(line.substring(RESULT_PREFIX.length()).trim());
-        }
-      }
-      if (results.size() < 2) {
-        throw new IllegalStateException("unexpected output of Flink's BashJavaUtils " + command + ":\n" + out);
-      }
-      // The last two result lines: JVM flags, then "-D key=value" pairs.
-      List<String> jvm = split(results.get(results.size() - 2));
-      List<String> dynamic = split(results.get(results.size() - 1));
-      return List.of(jvm, dynamic);
-    } catch (IOException e) {
-      throw new IllegalStateException("could not run Flink's BashJavaUtils: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while computing Flink's memory settings", e);
-    }
-  }
-
-  private static List<String> split(String s) {
-    List<String> parts = new ArrayList<>();
-    for (String p : s.trim().split("\\s+")) {
-      if (!p.isEmpty()) {
-        parts.add(p);
-      }
-    }
-    return parts;
-  }
-
-  /** Flink's jars (listed by this module's build) and this module's own classes, for WatchParent. */
-  static String classpath() {
-    String flink;
-    try (InputStream in = FlinkCluster.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the Flink classpath (resource io/candles/flinkcluster/" + CLASSPATH_RESOURCE
-            + ") is missing; build the module first: mvn -pl flink-cluster -am package -DskipTests");
-      }
-      flink = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    for (String entry : flink.split(File.pathSeparator)) {
-      if (!Files.exists(Paths.get(entry))) {
-        throw new IllegalStateException("the Flink jar " + entry + " is missing; rebuild: mvn -pl flink-cluster -am "
-            + "package -DskipTests");
-      }
-    }
-    return flink + File.pathSeparator + ownLocation();
-  }
-
-  private static Path ownLocation() {
-    try {
-      return Paths.get(FlinkCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the flink-cluster classes: " + e.getMessage(), e);
-    }
-  }
-
-  static String javaBinary() {
-    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static Path pidFile(Path dataDir, String name) {
-    return dataDir.resolve("pid").resolve(name + ".pid");
-  }
-
-  private static boolean waitFor(Process p, Duration timeout) {
-    try {
-      return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !p.isAlive();
     }
   }
 
@@ -699,92 +315,11 @@ public final class FlinkCluster implements AutoCloseable {
     }
   }
 
-  private static void createDirectories(Path dir) {
+  static void createDirectories(Path dir) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir, e);
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // Only bookkeeping.
-    }
-  }
-
-  /** The REST and RPC ports of a data directory, kept across restarts in the file 'ports'. */
-  static final class Ports {
-    final int rest;
-    final int rpc;
-
-    private Ports(int rest, int rpc) {
-      this.rest = rest;
-      this.rpc = rpc;
-    }
-
-    static Ports choose(Path dir, int requestedRest) {
-      Optional<Ports> last = read(dir);
-      int rest = requestedRest != 0 ? requestedRest : last.map(p -> p.rest).filter(Ports::isFree).orElse(0);
-      if (rest == 0) {
-        rest = free();
-      } else if (!isFree(rest)) {
-        throw new IllegalStateException("the Flink REST port " + HOST + ":" + rest + " is already in use; stop what "
-            + "uses it or choose another port (--rest-port)");
-      }
-      int rpc = last.map(p -> p.rpc).filter(p -> isFree(p)).orElse(0);
-      if (rpc == 0 || rpc == rest) {
-        rpc = free();
-      }
-      return new Ports(rest, rpc);
-    }
-
-    static Optional<Ports> read(Path dir) {
-      Path file = dir.resolve("ports");
-      try {
-        if (!Files.exists(file)) {
-          return Optional.empty();
-        }
-        Map<String, Integer> values = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          String[] kv = line.split("=", 2);
-          if (kv.length == 2) {
-            values.put(kv[0].trim(), Integer.parseInt(kv[1].trim()));
-          }
-        }
-        return values.containsKey("rest") && values.containsKey("rpc")
-            ? Optional.of(new Ports(values.get("rest"), values.get("rpc"))) : Optional.empty();
-      } catch (IOException | NumberFormatException e) {
-        return Optional.empty();
-      }
-    }
-
-    void save(Path dir) {
-      try {
-        Files.writeString(dir.resolve("ports"), "rest=" + rest + "\nrpc=" + rpc + "\n", StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + dir.resolve("ports"), e);
-      }
-    }
-
-    static int free() {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-        return s.getLocalPort();
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not find a free port on " + HOST, e);
-      }
-    }
-
-    static boolean isFree(int port) {
-      try (ServerSocket s = new ServerSocket()) {
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
-        return true;
-      } catch (IOException e) {
-        return false;
-      }
     }
   }
 }

@@ -90,7 +90,7 @@ public final class FlinkClusterMain {
 
   private static int start(Path dataDir, int taskManagers, int slots, int restPort, String tmMemory,
       String jmMemory) {
-    List<String> running = FlinkCluster.runningMembers(dataDir);
+    List<String> running = RunningCluster.members(dataDir);
     if (!running.isEmpty()) {
       System.out.println("A Flink cluster is already running from " + dataDir + ": " + String.join(", ", running));
       return status(dataDir);
@@ -116,7 +116,7 @@ public final class FlinkClusterMain {
   }
 
   private static int stop(Path dataDir) {
-    List<String> stopped = FlinkCluster.stopRunning(dataDir);
+    List<String> stopped = RunningCluster.stop(dataDir);
     if (stopped.isEmpty()) {
       System.out.println("No Flink cluster is running from " + dataDir);
     } else {
@@ -126,13 +126,13 @@ public final class FlinkClusterMain {
   }
 
   private static int status(Path dataDir) {
-    List<String> running = FlinkCluster.runningMembers(dataDir);
+    List<String> running = RunningCluster.members(dataDir);
     if (running.isEmpty()) {
       System.out.println("No Flink cluster is running from " + dataDir);
       return 1;
     }
     System.out.println("Running from " + dataDir + ": " + String.join(", ", running));
-    Optional<Integer> port = FlinkCluster.lastRestPort(dataDir);
+    Optional<Integer> port = RunningCluster.lastRestPort(dataDir);
     if (port.isPresent()) {
       String url = "http://" + FlinkCluster.HOST + ":" + port.get();
       Optional<String> overview = RestProbe.get(url + "/overview");

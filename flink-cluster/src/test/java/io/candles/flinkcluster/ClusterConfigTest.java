@@ -40,6 +40,9 @@ public class ClusterConfigTest {
     assertEquals("hashmap", yaml.get("state.backend.type"));
     assertEquals("exponential-delay", yaml.get("restart-strategy.type"));
     assertEquals("10 ms", yaml.get("execution.buffer-timeout.interval"));
+    assertEquals("no jar upload through the web UI", "false", yaml.get("web.submit.enable"));
+    assertEquals("a TaskManager's log list is the directory of its -Dlog.file, not the data directory", null,
+        yaml.get("taskmanager.log.path"));
     assertEquals("the caller's settings win", "2", yaml.get("parallelism.default"));
     assertEquals(dir.resolve("checkpoints").toUri().toString(), yaml.get("state.checkpoints.dir"));
     assertThat(Files.readString(dir.resolve("conf").resolve("log4j2.properties")), containsString("${sys:log.file}"));
@@ -57,7 +60,7 @@ public class ClusterConfigTest {
 
   @Test
   public void overviewCountsTaskManagers() {
-    assertEquals(2, FlinkCluster.taskManagerCount("{\"taskmanagers\":2,\"slots-total\":4}"));
-    assertEquals(-1, FlinkCluster.taskManagerCount("{}"));
+    assertEquals(2, FlinkRest.taskManagerCount("{\"taskmanagers\":2,\"slots-total\":4}"));
+    assertEquals(-1, FlinkRest.taskManagerCount("{}"));
   }
 }

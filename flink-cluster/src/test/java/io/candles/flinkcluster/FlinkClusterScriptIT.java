@@ -41,7 +41,7 @@ public class FlinkClusterScriptIT {
   @After
   public void stopWhateverIsLeft() throws Exception {
     if (dataDir != null) {
-      FlinkCluster.stopRunning(dataDir);
+      RunningCluster.stop(dataDir);
     }
   }
 
@@ -55,7 +55,7 @@ public class FlinkClusterScriptIT {
     Matcher master = Pattern.compile("FLINK_MASTER=(127\\.0\\.0\\.1:\\d+)").matcher(start.out());
     assertTrue(start.out(), master.find());
     assertThat(Files.readString(dataDir.resolve("flink.env")), containsString("FLINK_MASTER=" + master.group(1)));
-    List<String> running = FlinkCluster.runningMembers(dataDir);
+    List<String> running = RunningCluster.members(dataDir);
     assertEquals("the JobManager and one TaskManager outlive the script: " + running, 2, running.size());
 
     Result status = script("status", "--data-dir", dataDir.toString());
@@ -66,11 +66,11 @@ public class FlinkClusterScriptIT {
     Result again = script("start", "--data-dir", dataDir.toString());
     assertEquals(again.out(), 0, again.exitCode());
     assertThat(again.out(), containsString("already running"));
-    assertEquals(running, FlinkCluster.runningMembers(dataDir));
+    assertEquals(running, RunningCluster.members(dataDir));
 
     Result stop = script("stop", "--data-dir", dataDir.toString());
     assertEquals(stop.out(), 0, stop.exitCode());
-    assertEquals(List.of(), FlinkCluster.runningMembers(dataDir));
+    assertEquals(List.of(), RunningCluster.members(dataDir));
     Result after = script("status", "--data-dir", dataDir.toString());
     assertEquals(after.out(), 1, after.exitCode());
     assertThat(after.out(), containsString("No Flink cluster is running"));

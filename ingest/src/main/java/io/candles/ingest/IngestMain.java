@@ -1,12 +1,11 @@
 package io.candles.ingest;
 
-import io.candles.ingest.cli.CommandLine;
-import io.candles.ingest.cli.CommandLine.BadOption;
+import io.candles.ingest.cli.Arguments;
+import io.candles.ingest.cli.BadOption;
 import io.candles.ingest.exchange.ExchangeAdapter;
 import io.candles.ingest.exchange.binance.BinanceAdapter;
 import io.candles.ingest.http.ControlServer;
 import io.candles.ingest.kafka.BrokerCheck;
-import io.candles.ingest.sim.ExchangeSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -29,7 +28,7 @@ public final class IngestMain {
   private IngestMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    if (CommandLine.wantsHelp(args)) {
+    if (Arguments.wantsHelp(args)) {
       System.out.print(IngestOptions.usage());
       return;
     }
@@ -62,7 +61,7 @@ public final class IngestMain {
       return;
     }
 
-    ExchangeSimulator simulator = null;
+    InProcessSimulator simulator = null;
     ExchangeAdapter adapter;
     URI endpoint;
     switch (options.exchange()) {
@@ -76,11 +75,14 @@ public final class IngestMain {
           endpoint = options.endpoint(); // a simulator already running as its own process
         } else {
           try {
-            simulator = ExchangeSimulator.start("127.0.0.1", options.simPort(),
-                ExchangeSimulator.Config.of(options.pairs(), options.simRate()));
+            simulator = InProcessSimulator.start(options.simPort(), options.pairs(), options.simRate());
           } catch (IOException e) {
             http.close();
             fail(3, "cannot start the exchange simulator: " + e.getMessage() + "; pass another --simPort");
+            return;
+          } catch (InProcessSimulator.Missing e) {
+            http.close();
+            fail(3, e.getMessage());
             return;
           }
           endpoint = simulator.endpoint();
@@ -111,7 +113,7 @@ public final class IngestMain {
         options.httpHost(), http.port(), options.token() == null ? "" : " with bearer token");
 
     CountDownLatch done = new CountDownLatch(1);
-    ExchangeSimulator sim = simulator;
+    InProcessSimulator sim = simulator;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down: stopping the flow and flushing what was received to Kafka (up to {} ms)",
           options.shutdownTimeout().toMillis());
@@ -123,9 +125,9 @@ public final class IngestMain {
     done.await();
   }
 
-  private static void closeQuietly(ExchangeSimulator sim) {
+  private static void closeQuietly(InProcessSimulator sim) {
     if (sim != null) {
-      sim.close();
+      sim.stop().run();
     }
   }
 

@@ -1,18 +1,20 @@
 package io.candles.ingest;
 
-import io.candles.contract.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.candles.ingest.exchange.ConnectionPlan;
 import io.candles.ingest.exchange.ExchangeAdapter;
 import io.candles.ingest.http.ControlServer;
+import io.candles.ingest.http.JsonBody;
 import io.candles.ingest.kafka.KafkaPublisher;
 import io.candles.ingest.kafka.ProducerSettings;
 import io.candles.ingest.kafka.PublisherStats;
 import io.candles.ingest.metrics.IngestSnapshot;
 import io.candles.ingest.metrics.PairMetrics;
-import io.candles.ingest.metrics.PrometheusText;
+import io.candles.ingest.metrics.PrometheusMetrics;
 import io.candles.ingest.metrics.RejectCounters;
 import io.candles.ingest.metrics.StatusJson;
-import io.candles.ingest.quality.TickProcessor;
+import io.candles.ingest.quality.GapMarker;
+import io.candles.ingest.quality.TickSequencer;
 import io.candles.ingest.transport.Backoff;
 import io.candles.ingest.transport.ConnectionState;
 import io.candles.ingest.transport.ConnectionStats;
@@ -44,6 +46,11 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
   private static final long HEALTH_DOWN_GRACE_MS = 60_000;
   /** Records waiting this long without any acknowledgement make {@code /health} report DOWN. */
   private static final long HEALTH_UNACKED_MS = 30_000;
+  /**
+   * How often open gaps are checked for a piece that is due ({@link GapMarker});
+   * a tenth of the piece interval, so a piece is written at most that late.
+   */
+  private static final long GAP_CHECK_PERIOD_MS = 100;
 
   private enum State { STOPPED, RUNNING, CLOSED }
 
@@ -52,11 +59,16 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
   private final KafkaPublisher publisher;
   private final ScheduledExecutorService scheduler;
   private final List<ReconnectingWebSocket> connections = new ArrayList<>();
-  private final List<TickProcessor> processors = new ArrayList<>();
+  private final List<TickSequencer> sequencers = new ArrayList<>();
   private final List<PairMetrics> pairMetrics = new ArrayList<>();
   private final RejectCounters unattributed = new RejectCounters();
   private final long createdAt = ReconnectingWebSocket.monotonicMillis();
   private final ScheduledFuture<?> sampler;
+  /**
+   * Writes the pieces of open gaps. Its own thread: writing may wait for room in the Kafka buffer,
+   * and the connections' scheduler (watchdog, reconnects) must never wait for that.
+   */
+  private final ScheduledExecutorService gapWriter;
   private volatile State state = State.STOPPED;
 
   /**
@@ -82,18 +94,38 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
         metrics.add(new PairMetrics(pair, plan.name()));
       }
       pairMetrics.addAll(metrics);
-      TickProcessor processor = new TickProcessor(
+      TickSequencer sequencer = new TickSequencer(
           plan.name(), adapter, metrics, options.priceJumps(), options.maxClockSkew().toMillis(), publisher,
           unattributed, System::currentTimeMillis);
-      processors.add(processor);
+      sequencers.add(sequencer);
       connections.add(new ReconnectingWebSocket(
-          plan.name(), plan.uri(), plan.subscribeMessages(), processor, options.transport(), scheduler,
+          plan.name(), plan.uri(), plan.subscribeMessages(), sequencer, options.transport(), scheduler,
           ReconnectingWebSocket::monotonicMillis,
           new Backoff(options.transport().backoffBase(), options.transport().backoffCap(), Backoff.Jitter.random())));
       log.info("{}: {} pair(s) via {}{}", plan.name(), plan.pairs().size(), plan.uri(),
           plan.subscribeMessages().isEmpty() ? "" : " + " + plan.subscribeMessages().size() + " SUBSCRIBE request(s)");
     }
     this.sampler = scheduler.scheduleAtFixedRate(this::sampleRates, 1, 1, TimeUnit.SECONDS);
+    this.gapWriter = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ingest-gap-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    gapWriter.scheduleWithFixedDelay(this::writeDueGapPieces, GAP_CHECK_PERIOD_MS, GAP_CHECK_PERIOD_MS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void writeDueGapPieces() {
+    try {
+      for (TickSequencer p : sequencers) {
+        p.writeDueGapPieces();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing
+    } catch (RuntimeException e) {
+      // Never let the timer die: a later run writes what is due then, from where the last piece ended.
+      log.error("writing gap records failed; retrying on the next check", e);
+    }
   }
 
   /** An ingester with a producer configured by {@link ProducerSettings}. */
@@ -111,7 +143,7 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
     if (state == State.RUNNING) {
       return false;
     }
-    for (TickProcessor p : processors) {
+    for (TickSequencer p : sequencers) {
       p.resume();
     }
     for (ReconnectingWebSocket c : connections) {
@@ -132,20 +164,36 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
     if (state != State.RUNNING) {
       return false;
     }
-    halt(true);
+    halt(true, true);
     state = State.STOPPED;
     return true;
   }
 
-  /** Closes the connections and refuses late frames; then, if asked, waits for Kafka's acknowledgements. */
-  private void halt(boolean awaitKafka) throws InterruptedException {
+  /**
+   * Closes the connections and refuses late frames; if asked, marks a {@code stopped} gap for every
+   * pair from now on (until data flows again after a start); then, if asked, waits for Kafka's
+   * acknowledgements.
+   */
+  private void halt(boolean awaitKafka, boolean markStopped) throws InterruptedException {
+    // The stop's time, taken before any connection closes: every frame taken came before it, and
+    // none after, so the stopped gap starts here (the last frame may be earlier only because the
+    // pairs were quiet, which is no gap).
+    long stoppedAt = System.currentTimeMillis();
     for (ReconnectingWebSocket c : connections) {
       c.stop();
     }
     long timeout = options.shutdownTimeout().toMillis();
-    for (TickProcessor p : processors) {
+    for (TickSequencer p : sequencers) {
       if (!p.halt(timeout)) {
         log.warn("a connection reader is still waiting for room in the Kafka buffer after {} ms", timeout);
+      }
+    }
+    if (markStopped) {
+      for (TickSequencer p : sequencers) {
+        if (!p.gapStopped(stoppedAt, timeout)) {
+          log.error("the stopped gap could not be marked: a connection reader is still waiting for room in the"
+              + " Kafka buffer after {} ms", timeout);
+        }
       }
     }
     if (!awaitKafka) {
@@ -168,11 +216,23 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
     }
     try {
       if (state == State.RUNNING) {
-        halt(false); // the publisher's close() below waits for Kafka, once
+        halt(false, false); // the publisher's close() below waits for Kafka, once
+      }
+      gapWriter.shutdown();
+      long timeout = options.shutdownTimeout().toMillis();
+      if (!gapWriter.awaitTermination(timeout, TimeUnit.MILLISECONDS)) {
+        log.warn("the gap writer is still waiting for room in the Kafka buffer after {} ms", timeout);
+      }
+      for (TickSequencer p : sequencers) {
+        if (!p.closeGaps(timeout)) {
+          log.error("an open gap could not get its last piece: a connection reader is still waiting for room in"
+              + " the Kafka buffer after {} ms", timeout);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    gapWriter.shutdownNow();
     state = State.CLOSED;
     sampler.cancel(false);
     publisher.close(options.shutdownTimeout());
@@ -204,7 +264,8 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
       long last = p.lastTickAtMillis();
       pairs.add(new IngestSnapshot.PairView(
           p.pair(), p.connection(), c.state().label(), p.ticks(), p.rate().perSecond(),
-          last < 0 ? -1 : Math.max(0, wall - last), c.gaps(), c.gapMillisTotal(), p.lastUpdateId(),
+          last < 0 ? -1 : Math.max(0, wall - last), c.gaps(), c.gapMillisTotal(), p.gapRecords(),
+          p.gapRecordMillis(), p.lastUpdateId(),
           p.priceJumps(), p.overlapDuplicates(), p.rejects()));
     }
     long exchangeErrors = 0;
@@ -213,7 +274,7 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
     long late = 0;
     long lost = 0;
     long restarts = 0;
-    for (TickProcessor p : processors) {
+    for (TickSequencer p : sequencers) {
       exchangeErrors += p.exchangeErrors();
       control += p.controlMessages();
       refused += p.refusedWhileStopped();
@@ -234,7 +295,7 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
 
   @Override
   public String metricsText() {
-    return PrometheusText.render(snapshot());
+    return PrometheusMetrics.render(snapshot());
   }
 
   /**
@@ -261,19 +322,13 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
       problems.add("Kafka has acknowledged nothing for " + k.oldestUnackedMillis() / 1000 + " s with "
           + (k.inFlight() + k.queueDepth()) + " records waiting");
     }
-    if (k.ticksFailed() + k.deadLettersFailed() > 0) {
-      problems.add((k.ticksFailed() + k.deadLettersFailed()) + " records were given up by the producer");
+    long failed = k.ticksFailed() + k.gapsFailed() + k.deadLettersFailed();
+    if (failed > 0) {
+      problems.add(failed + " records were given up by the producer");
     }
-    StringBuilder sb = new StringBuilder("{\"status\":\"").append(problems.isEmpty() ? "UP" : "DOWN")
-        .append("\",\"state\":\"").append(s.state()).append("\",\"problems\":[");
-    for (int i = 0; i < problems.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      Json.appendQuoted(sb, problems.get(i));
-    }
-    sb.append("]}");
-    return new ControlServer.Health(problems.isEmpty(), sb.toString());
+    ObjectNode body = JsonBody.object().put("status", problems.isEmpty() ? "UP" : "DOWN").put("state", s.state());
+    problems.forEach(body.putArray("problems")::add);
+    return new ControlServer.Health(problems.isEmpty(), JsonBody.write(body));
   }
 
   /** The path to Kafka, for tests and diagnostics. */

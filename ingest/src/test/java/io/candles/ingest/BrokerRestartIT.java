@@ -4,23 +4,18 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
-import io.candles.devservices.KafkaBroker;
 import io.candles.ingest.exchange.binance.BinanceAdapter;
 import io.candles.ingest.kafka.PublisherStats;
-import io.candles.ingest.sim.ExchangeSimulator;
-import io.candles.ingest.testing.Await;
-import io.candles.ingest.testing.Brokers;
+import io.candles.simulator.ExchangeSimulator;
+import io.candles.testkit.Await;
 import io.candles.ingest.testing.Delivered;
+import io.candles.ingest.testing.IngestRig;
 import io.candles.ingest.testing.KafkaTopics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /**
  * The broker goes away mid-stream and comes back on the same port and data: nothing the ingester
@@ -30,42 +25,22 @@ public class BrokerRestartIT {
   private static final List<String> PAIRS = List.of("BTCUSDT", "ETHUSDT");
 
   @Rule
-  public final TemporaryFolder tmp = new TemporaryFolder();
-
-  private KafkaBroker broker;
-  private ExchangeSimulator sim;
-  private Ingester ingester;
-
-  @After
-  public void tearDown() {
-    if (ingester != null) {
-      ingester.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-    if (broker != null) {
-      broker.stop();
-    }
-  }
+  public final IngestRig rig = new IngestRig();
 
   private void run(boolean kill) throws Exception {
-    broker = Brokers.startFresh(tmp.getRoot().toPath());
-    Path data = broker.dataDir();
-    String bootstrap = broker.bootstrapServers();
+    String bootstrap = rig.bootstrapServers();
     KafkaTopics.create(bootstrap, "ticks", "ticks-dlq");
-    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(PAIRS, 6_000).recording());
-    IngestOptions options = IngestOptions.parse(new String[] {
+    ExchangeSimulator sim = rig.simulator(ExchangeSimulator.Config.of(PAIRS, 6_000).recording());
+    Ingester ingester = rig.ingester(BinanceAdapter.spot().named("simulator"),
         "--exchange", "simulator", "--pairs", String.join(",", PAIRS), "--bootstrapServers", bootstrap,
-        "--queueCapacity", "200", "--shutdownTimeout", "60s"}, Map.of());
-    ingester = Ingester.create(options, BinanceAdapter.spot().named("simulator"), sim.endpoint());
+        "--queueCapacity", "200", "--shutdownTimeout", "60s");
     ingester.start();
     Await.until("ticks acknowledged", 30_000, () -> ingester.publisherStats().ticksAcked() > 200);
 
     if (kill) {
-      broker.kill();
+      rig.broker().kill();
     } else {
-      broker.stop();
+      rig.broker().stop();
     }
     long ackedWhenDown = ingester.publisherStats().ticksAcked();
     long sentWhenDown = sim.sentCount();
@@ -75,8 +50,7 @@ public class BrokerRestartIT {
     PublisherStats during = ingester.publisherStats();
     assertThat("nothing acknowledged by a broker that is down", during.ticksAcked() - ackedWhenDown < 50, is(true));
 
-    broker = KafkaBroker.start(data);
-    assertThat(broker.bootstrapServers(), is(bootstrap));
+    assertThat(rig.broker().restart().bootstrapServers(), is(bootstrap));
     Await.until("acknowledgements after the restart", 60_000,
         () -> ingester.publisherStats().ticksAcked() > sentWhenDown + 500);
     sim.pause();

@@ -3,11 +3,11 @@ package io.candles.ingest;
 import io.candles.contract.Tick;
 import io.candles.contract.TickJson;
 import io.candles.devservices.KafkaBroker;
-import io.candles.ingest.cli.CommandLine;
-import io.candles.ingest.cli.CommandLine.Option;
+import io.candles.ingest.cli.Arguments;
+import io.candles.ingest.cli.Values;
 import io.candles.ingest.exchange.binance.BinanceAdapter;
 import io.candles.ingest.kafka.PublisherStats;
-import io.candles.ingest.sim.ExchangeSimulator;
+import io.candles.simulator.ExchangeSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +27,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The ingester's benchmark (run by {@code scripts/bench-ingest.sh}): the exchange simulator at a
@@ -39,31 +42,47 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * once, in order per pair.
  */
 public final class IngestBench {
-  private static final CommandLine COMMAND_LINE = new CommandLine(
-      "scripts/bench-ingest.sh [options]",
-      "Benchmarks the ingester: simulator -> ingester -> Kafka -> consumer, on this machine.",
-      List.of(
-          Option.of("pairs", "50", "pairs to stream"),
-          Option.of("rate", "25000", "ticks per minute per pair"),
-          Option.of("warmup", "5s", "run this long before measuring"),
-          Option.of("duration", "30s", "measure this long"),
-          Option.of("queueCapacity", "100000", "the ingester's buffer"),
-          Option.of("dataDir", "", "where the broker keeps its data (default: a temporary directory)")));
+  @Command(name = "scripts/bench-ingest.sh", separator = " ", sortOptions = false,
+      description = {"Benchmarks the ingester: simulator -> ingester -> Kafka -> consumer, on this machine.", ""})
+  static final class Args {
+    @Option(names = "--pairs", paramLabel = "<value>", description = "pairs to stream [default: ${DEFAULT-VALUE}]")
+    String pairs = "50";
+
+    @Option(names = "--rate", paramLabel = "<value>", description = "ticks per minute per pair [default: ${DEFAULT-VALUE}]")
+    String rate = "25000";
+
+    @Option(names = "--warmup", paramLabel = "<value>", description = "run this long before measuring [default: ${DEFAULT-VALUE}]")
+    String warmup = "5s";
+
+    @Option(names = "--duration", paramLabel = "<value>", description = "measure this long [default: ${DEFAULT-VALUE}]")
+    String duration = "30s";
+
+    @Option(names = "--queueCapacity", paramLabel = "<value>", description = "the ingester's buffer [default: ${DEFAULT-VALUE}]")
+    String queueCapacity = "100000";
+
+    @Option(names = "--dataDir", paramLabel = "<value>",
+        description = "where the broker keeps its data (default: a temporary directory)")
+    String dataDir = "";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this and exit")
+    boolean help;
+  }
 
   private IngestBench() {}
 
   public static void main(String[] args) throws Exception {
-    if (CommandLine.wantsHelp(args)) {
-      System.out.print(COMMAND_LINE.usage());
+    Args a = new Args();
+    CommandLine cl = Arguments.command(a);
+    if (Arguments.wantsHelp(args)) {
+      System.out.print(cl.getUsageMessage());
       return;
     }
-    CommandLine.Values v = COMMAND_LINE.parse(args);
-    int pairCount = v.integer("pairs", 1, 1024);
-    int rate = v.integer("rate", 1, 6_000_000);
-    Duration warmup = v.duration("warmup", Duration.ZERO);
-    Duration duration = v.duration("duration", Duration.ofSeconds(1));
-    String dataDir = v.get("dataDir");
-    Path dir = dataDir == null || dataDir.isEmpty() ? Files.createTempDirectory("ingest-bench") : Path.of(dataDir);
+    Arguments.parse(cl, args);
+    int pairCount = Values.integer("pairs", a.pairs, 1, 1024);
+    int rate = Values.integer("rate", a.rate, 1, 6_000_000);
+    Duration warmup = Values.duration("warmup", a.warmup, Duration.ZERO);
+    Duration duration = Values.duration("duration", a.duration, Duration.ofSeconds(1));
+    Path dir = a.dataDir.isEmpty() ? Files.createTempDirectory("ingest-bench") : Path.of(a.dataDir);
     List<String> pairs = IngestThroughputIT.pairs(pairCount);
 
     KafkaBroker broker = KafkaBroker.start(Files.createDirectories(dir.resolve("kafka")));
@@ -77,7 +96,7 @@ public final class IngestBench {
       sim.pause();
       IngestOptions options = IngestOptions.parse(new String[] {
           "--exchange", "binance-futures", "--pairs", String.join(",", pairs), "--bootstrapServers", bootstrap,
-          "--queueCapacity", v.get("queueCapacity"), "--shutdownTimeout", "60s"}, Map.of());
+          "--queueCapacity", a.queueCapacity, "--shutdownTimeout", "60s"}, Map.of());
       ingester = Ingester.create(options, BinanceAdapter.futures(), sim.endpoint());
       reader = new Reader(bootstrap);
       reader.start();

@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
 import io.candles.devservices.KafkaBroker;
-import io.candles.ingest.json.JsonObject;
-import io.candles.ingest.testing.Await;
-import io.candles.ingest.testing.Brokers;
+import io.candles.ingest.testing.JsonText;
+import io.candles.testkit.Await;
+import io.candles.ingest.testing.BrokerRule;
 import io.candles.ingest.testing.Http;
 import io.candles.ingest.testing.KafkaTopics;
 import java.net.ServerSocket;
@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
-import org.junit.AfterClass;
 import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
@@ -27,29 +26,14 @@ import org.junit.rules.TemporaryFolder;
 
 /** The ingester's main as a process: exit codes, one-line errors, and the simulator demo with a clean SIGTERM. */
 public class IngestMainIT {
+  /** One broker for the tests that need one, started on first use. */
   @ClassRule
-  public static final TemporaryFolder BROKER_DIR = new TemporaryFolder();
-  private static KafkaBroker broker;
+  public static final BrokerRule BROKER = new BrokerRule();
 
   @Rule
   public final TemporaryFolder tmp = new TemporaryFolder();
 
   private Process process;
-
-  /** One broker for the tests that need one, started on first use. */
-  private static synchronized KafkaBroker broker() throws Exception {
-    if (broker == null) {
-      broker = Brokers.startFresh(BROKER_DIR.getRoot().toPath());
-    }
-    return broker;
-  }
-
-  @AfterClass
-  public static void stopBroker() {
-    if (broker != null) {
-      broker.stop();
-    }
-  }
 
   @After
   public void tearDown() throws Exception {
@@ -115,6 +99,15 @@ public class IngestMainIT {
   }
 
   @Test
+  public void aNonLoopbackListenerWithoutATokenIsRefusedInOneLine() throws Exception {
+    Result r = run("--httpHost", "0.0.0.0");
+    assertThat(r.exit(), is(2));
+    assertThat(r.stderr(), is(List.of("ingest: --httpHost 0.0.0.0 is not a loopback address, and POST /start and"
+        + " /stop would be open to anyone who reaches it: pass --token (or INGEST_TOKEN), or listen on 127.0.0.1;"
+        + " run with --help to list options")));
+  }
+
+  @Test
   public void aBadProducerSettingIsOneLineAndExitTwo() throws Exception {
     Result r = run("--producer", "acks=banana");
     assertThat(r.exit(), is(2));
@@ -125,7 +118,7 @@ public class IngestMainIT {
   @Test
   public void producerSettingsTheProducerItselfRefusesAreOneLineAndExitTwo() throws Exception {
     // Each value is valid alone; the producer refuses the combination with idempotence.
-    Result r = run("--exchange", "simulator", "--bootstrapServers", broker().bootstrapServers(), "--httpPort", "0",
+    Result r = run("--exchange", "simulator", "--bootstrapServers", BROKER.bootstrapServers(), "--httpPort", "0",
         "--producer", "max.in.flight.requests.per.connection=6");
     assertThat(r.exit(), is(2));
     String last = r.stderr().get(r.stderr().size() - 1);
@@ -150,7 +143,7 @@ public class IngestMainIT {
   @Test
   public void aBusyRestPortIsOneLineAndExitThree() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      Result r = run("--exchange", "simulator", "--bootstrapServers", broker().bootstrapServers(),
+      Result r = run("--exchange", "simulator", "--bootstrapServers", BROKER.bootstrapServers(),
           "--httpPort", Integer.toString(busy.getLocalPort()));
       assertThat(r.exit(), is(3));
       assertThat(r.stderr().get(r.stderr().size() - 1), is("ingest: cannot listen for REST on 127.0.0.1:"
@@ -162,7 +155,7 @@ public class IngestMainIT {
 
   @Test
   public void theRunnableJarStreamsTheSimulatorIntoKafkaAndShutsDownCleanlyOnSigterm() throws Exception {
-    KafkaBroker broker = broker();
+    KafkaBroker broker = BROKER.broker();
     int httpPort = freePort();
     Path out = tmp.newFile().toPath();
     Path err = tmp.newFile().toPath();
@@ -171,8 +164,8 @@ public class IngestMainIT {
         "--httpPort", Integer.toString(httpPort));
     Await.until("ticks acknowledged", 60_000, () -> {
       try {
-        JsonObject s = JsonObject.parseUnchecked(Http.get(httpPort, "/status").body());
-        return Long.parseLong(s.object(s.indexOf("kafka")).text("ticks_acked")) > 200;
+        JsonText s = JsonText.parse(Http.get(httpPort, "/status").body());
+        return Long.parseLong(s.object("kafka").text("ticks_acked")) > 200;
       } catch (Exception e) {
         return false; // not listening yet
       }

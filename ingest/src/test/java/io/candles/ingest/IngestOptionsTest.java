@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.Assert.assertThrows;
 
-import io.candles.ingest.cli.CommandLine.BadOption;
+import io.candles.ingest.cli.BadOption;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +45,20 @@ public class IngestOptionsTest {
     assertThat(o.transport().rolloverAfter(), is(Duration.ofHours(23)));
     assertThat(o.transport().backoffCap(), is(Duration.ofSeconds(30)));
     assertThat(o.createTopics(), is(true));
+  }
+
+  @Test
+  public void aNonLoopbackListenerNeedsAToken() throws Exception {
+    for (String host : List.of("0.0.0.0", "::", "192.0.2.10", "no-such-host.invalid")) {
+      assertThat(bad("--httpHost", host), is("--httpHost " + host + " is not a loopback address, and POST /start and"
+          + " /stop would be open to anyone who reaches it: pass --token (or INGEST_TOKEN), or listen on 127.0.0.1"));
+    }
+    assertThat(parse("--httpHost", "0.0.0.0", "--token", "t").httpHost(), is("0.0.0.0"));
+    assertThat(IngestOptions.parse(new String[] {"--httpHost", "0.0.0.0"}, Map.of("INGEST_TOKEN", "t")).token(),
+        is("t"));
+    for (String host : List.of("127.0.0.1", "localhost", "::1", "127.0.0.2")) {
+      assertThat(parse("--httpHost", host).token(), nullValue());
+    }
   }
 
   @Test

@@ -1,18 +1,19 @@
 package io.candles.local;
 
-import io.candles.devservices.ChildJvm;
+import io.candles.process.JavaCommand;
+import io.candles.process.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * One component of the local system in its own JVM, on this JVM's classpath, under devservices'
- * ParentWatchingMain so it never outlives us, in a session of its own so that a Ctrl-C reaches
+ * One component of the local system in its own JVM, under the process toolkit's WatchParent so it
+ * never outlives us, in a session of its own so that a Ctrl-C reaches
  * only us (we stop the components in order), its output in a log file of this run.
  */
 final class Child {
@@ -26,13 +27,8 @@ final class Child {
     this.process = process;
   }
 
-  static Child start(String name, Path logDir, List<String> jvmOptions, String mainClass,
-      List<String> args) throws IOException {
-    return start(name, logDir, System.getProperty("java.class.path"), jvmOptions, mainClass, args);
-  }
-
-  /** On a classpath of its own (the candle server runs from its own jar, as in production). */
-  static Child start(String name, Path logDir, String classpath, List<String> jvmOptions, String mainClass,
+  /** Runs {@code main} on {@code classpath} (the candle server runs from its own jar, as in production). */
+  static Child start(String name, Path logDir, String classpath, List<String> jvmOptions, Class<?> main,
       List<String> args) throws IOException {
     Files.createDirectories(logDir);
     Path log = logDir.resolve(name + ".log");
@@ -41,7 +37,7 @@ final class Child {
     if (Files.exists(log)) {
       Files.move(log, logDir.resolve(name + ".log.1"), StandardCopyOption.REPLACE_EXISTING);
     }
-    List<String> cmd = ChildJvm.command(classpath, jvmOptions, mainClass, args);
+    List<String> cmd = JavaCommand.of(main).classpath(classpath).jvmOptions(jvmOptions).args(args).build();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
     return new Child(name, log, p);
@@ -94,18 +90,7 @@ final class Child {
 
   /** SIGTERM, so it can flush and close; after {@code graceSeconds}, SIGKILL. */
   void stop(int graceSeconds) {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Processes.stop(process, Duration.ofSeconds(graceSeconds), Duration.ofSeconds(10));
   }
 
   /** A component failed: the message names it, says why, and where to look. */

@@ -2,6 +2,8 @@ package io.candles.local;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,18 +21,25 @@ import java.util.Properties;
 /**
  * The candles on screen, read from PostgreSQL like any trader's bot would: per pair the open
  * 5-minute candle that closes next and the last closed one, ticks per second reaching the table,
- * and how old the freshest tick in the table is.
+ * and how old the freshest tick in the table is; and each candle's quality (issue 16): its mean
+ * spread and, when the feed had gaps in its window, how long and how many. A table from before the
+ * quality columns shows none.
  */
 final class LiveView implements AutoCloseable {
   private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final long MINUTE = 60_000;
+  private static final String FORMAT = "%-9s %-13s %12s %12s %12s %12s %7s %-6s %12s %-16s %8s %9s%n";
+  /** Three significant digits: enough to compare spreads, which as means per tick have many. */
+  private static final MathContext SPREAD_DIGITS = new MathContext(3, RoundingMode.HALF_EVEN);
 
   private final Connection c;
   private final List<String> pairs;
   private final boolean ansi;
   private final Map<String, Long> lastTotals = new HashMap<>();
   private long lastAt;
+  /** The quality columns' select list, or NULLs in their place for an older table; read once. */
+  private String qualitySelect;
 
   LiveView(String jdbcUrl, String user, String password, List<String> pairs, boolean ansi)
       throws SQLException {
@@ -59,8 +68,8 @@ final class LiveView implements AutoCloseable {
     long closed = minute - 5 * MINUTE;
     Map<String, String[]> rows = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement("SELECT currency_pair, open_time, open_price, "
-        + "high_price, low_price, close_price, tick_count, is_final, last_event_time "
-        + "FROM candle_stick_five_min WHERE open_time IN (?, ?)")) {
+        + "high_price, low_price, close_price, tick_count, is_final, last_event_time, " + qualitySelect()
+        + " FROM candle_stick_five_min WHERE open_time IN (?, ?)")) {
       s.setObject(1, utc(current));
       s.setObject(2, utc(closed));
       try (ResultSet rs = s.executeQuery()) {
@@ -69,7 +78,7 @@ final class LiveView implements AutoCloseable {
           rows.put(rs.getString(1) + (open == current ? "|current" : "|closed"), new String[] {
               price(rs.getBigDecimal(3)), price(rs.getBigDecimal(4)), price(rs.getBigDecimal(5)),
               price(rs.getBigDecimal(6)), Long.toString(rs.getLong(7)),
-              rs.getBoolean(8) ? "final" : "open"});
+              rs.getBoolean(8) ? "final" : "open", spread(rs.getBigDecimal(10)), gap(rs.getLong(11), rs.getLong(12))});
         }
       }
     }
@@ -96,8 +105,8 @@ final class LiveView implements AutoCloseable {
     }
     sb.append(String.format("candles  %s UTC   (table candle_stick_five_min; Ctrl-C stops everything)%n",
         HMS.format(Instant.ofEpochMilli(now))));
-    sb.append(String.format("%-9s %-13s %12s %12s %12s %12s %7s %-6s %8s %9s%n", "pair",
-        "window (UTC)", "open", "high", "low", "close", "ticks", "state", "ticks/s", "freshest"));
+    sb.append(String.format(FORMAT, "pair", "window (UTC)", "open", "high", "low", "close", "ticks", "state",
+        "spread (mean)", "feed gaps", "ticks/s", "freshest"));
     for (String pair : pairs) {
       long total = totals.getOrDefault(pair, 0L);
       Long before = lastTotals.put(pair, total);
@@ -115,11 +124,39 @@ final class LiveView implements AutoCloseable {
   private static String line(String pair, long open, String[] r, String rate, String age) {
     String window = HM.format(Instant.ofEpochMilli(open)) + "-" + HM.format(Instant.ofEpochMilli(open + 5 * MINUTE));
     if (r == null) {
-      return String.format("%-9s %-13s %12s %12s %12s %12s %7s %-6s %8s %9s%n", pair, window, "-", "-",
-          "-", "-", "0", "-", rate, age);
+      return String.format(FORMAT, pair, window, "-", "-", "-", "-", "0", "-", "-", "", rate, age);
     }
-    return String.format("%-9s %-13s %12s %12s %12s %12s %7s %-6s %8s %9s%n", pair, window, r[0], r[1],
-        r[2], r[3], r[4], r[5], rate, age);
+    return String.format(FORMAT, pair, window, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], rate, age);
+  }
+
+  /**
+   * The quality columns to select: spread_mean, gap_ms, gap_count, or in their place a null
+   * spread and no gaps when the table predates them (a data directory kept from an older run).
+   */
+  private String qualitySelect() throws SQLException {
+    if (qualitySelect == null) {
+      try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM information_schema.columns "
+          + "WHERE table_name = 'candle_stick_five_min' AND table_schema = current_schema() "
+          + "AND column_name IN ('spread_mean', 'gap_ms', 'gap_count')");
+          ResultSet rs = s.executeQuery()) {
+        rs.next();
+        qualitySelect = rs.getInt(1) == 3 ? "spread_mean, gap_ms, gap_count" : "NULL::numeric, 0, 0";
+      }
+    }
+    return qualitySelect;
+  }
+
+  /** The mean spread to three significant digits, or "-" before the window has one. */
+  static String spread(BigDecimal mean) {
+    return mean == null ? "-" : mean.round(SPREAD_DIGITS).stripTrailingZeros().toPlainString();
+  }
+
+  /** "gap 12.3s x1" for a window with feed gaps (their total length and count), else nothing. */
+  static String gap(long gapMs, long gapCount) {
+    if (gapMs <= 0) {
+      return "";
+    }
+    return "gap " + BigDecimal.valueOf(gapMs, 3).setScale(1, RoundingMode.HALF_UP).toPlainString() + "s x" + gapCount;
   }
 
   private static String price(BigDecimal d) {

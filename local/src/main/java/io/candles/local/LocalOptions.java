@@ -1,18 +1,19 @@
 package io.candles.local;
 
+import io.candles.contract.Durations;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The command line of run-local.sh, checked whole before anything starts: a typo must not cost a
- * minute of starting PostgreSQL and Kafka first. A bad option is an IllegalArgumentException whose
- * message is one line saying what is wrong.
+ * The command line of run-local.sh (picocli), checked whole before anything starts: a typo must not
+ * cost a minute of starting PostgreSQL and Kafka first. A bad option is an IllegalArgumentException
+ * whose message is one line saying what is wrong.
  *
  * @param httpPort the ingester's REST port, 0 for a free one
  * @param servePort the candle server's port (the web page, REST and WebSocket), 0 for a free one
@@ -21,23 +22,50 @@ import java.util.regex.Pattern;
 record LocalOptions(Path dataDir, String source, List<String> pairs, int rate, String runner,
     long durationMillis, int httpPort, int servePort) {
 
-  static final String USAGE = String.join("\n",
-      "Usage: scripts/run-local.sh [options]",
-      "  --data-dir DIR     where Kafka and PostgreSQL keep their data (default ./.local-data)",
-      "  --source S         simulator (default) or binance (the live feed, same code path)",
-      "  --pairs P,Q        pairs (default BTCUSDT,ETHUSDT,SOLUSDT)",
-      "  --rate N           simulator ticks per minute per pair, on average (default 1200; BTCUSDT",
-      "                     busiest, with bursts of 2-5 s at 5x the calm rate)",
-      "  --runner R         direct (default) or flink (a local Flink mini-cluster)",
-      "  --duration D       stop by itself after D (e.g. 60s, 5m); default: run until Ctrl-C",
-      "  --http-port N      the ingester's REST port (default: a free one)",
-      "  --serve-port N     the candle server's port: the live chart, Binance-style REST and WebSocket",
-      "                     (default: a free one)",
-      "  --help             this text");
-
-  private static final List<String> KEYS =
-      List.of("data-dir", "source", "pairs", "rate", "runner", "duration", "http-port", "serve-port");
   private static final Pattern PAIR = Pattern.compile("[A-Z0-9]{2,30}");
+
+  /** The command line as picocli reads it; {@link #parse} checks the values. */
+  @Command(name = "scripts/run-local.sh", sortOptions = false, usageHelpWidth = 110,
+      synopsisHeading = "Usage: ", customSynopsis = "scripts/run-local.sh [options]")
+  static final class Args {
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "where Kafka and PostgreSQL keep their data (default ${DEFAULT-VALUE})")
+    String dataDir = "./.local-data";
+
+    @Option(names = "--source", paramLabel = "S",
+        description = "simulator (default) or binance (the live feed, same code path)")
+    String source = "simulator";
+
+    @Option(names = "--pairs", paramLabel = "P,Q", description = "pairs (default ${DEFAULT-VALUE})")
+    String pairs = "BTCUSDT,ETHUSDT,SOLUSDT";
+
+    @Option(names = "--rate", paramLabel = "N",
+        description = "simulator ticks per minute per pair, on average (default ${DEFAULT-VALUE}; BTCUSDT busiest,"
+            + " with bursts of 2-5 s at 5x the calm rate)")
+    String rate = "1200";
+
+    @Option(names = "--runner", paramLabel = "R", description = "direct (default) or flink (a local Flink mini-cluster)")
+    String runner = "direct";
+
+    @Option(names = "--duration", paramLabel = "D",
+        description = "stop by itself after D (e.g. 60s, 5m); default: run until Ctrl-C")
+    String duration;
+
+    @Option(names = "--http-port", paramLabel = "N", description = "the ingester's REST port (default: a free one)")
+    String httpPort;
+
+    @Option(names = "--serve-port", paramLabel = "N",
+        description = "the candle server's port: the live chart, Binance-style REST and WebSocket (default: a free one)")
+    String servePort;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+  }
+
+  /** The {@code --help} text. */
+  static String usage() {
+    return command(new Args()).getUsageMessage();
+  }
 
   /** Whether the arguments ask for the usage text. */
   static boolean wantsHelp(String[] args) {
@@ -45,37 +73,19 @@ record LocalOptions(Path dataDir, String source, List<String> pairs, int rate, S
   }
 
   static LocalOptions parse(String... args) {
-    Map<String, String> opts = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String key;
-      String value;
-      if (a.startsWith("--") && a.contains("=")) {
-        key = a.substring(2, a.indexOf('='));
-        value = a.substring(a.indexOf('=') + 1);
-      } else if (a.startsWith("--") && i + 1 < args.length) {
-        key = a.substring(2);
-        value = args[++i];
-      } else if (a.startsWith("--")) {
-        throw new IllegalArgumentException((KEYS.contains(a.substring(2)) ? a + " needs a value"
-            : "unknown option " + a) + " (see --help)");
-      } else {
-        throw new IllegalArgumentException("unexpected argument " + a + " (see --help)");
-      }
-      if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException("unknown option --" + key + " (see --help)");
-      }
-      opts.put(key, value);
+    Args a = new Args();
+    try {
+      command(a).parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage().replaceAll("\\s*\\R\\s*", " ") + " (see --help)");
     }
-    String source = opts.getOrDefault("source", "simulator");
-    if (!source.equals("simulator") && !source.equals("binance")) {
-      throw new IllegalArgumentException("--source must be simulator or binance, got " + source);
+    if (!a.source.equals("simulator") && !a.source.equals("binance")) {
+      throw new IllegalArgumentException("--source must be simulator or binance, got " + a.source);
     }
-    String runner = opts.getOrDefault("runner", "direct");
-    if (!runner.equals("direct") && !runner.equals("flink")) {
-      throw new IllegalArgumentException("--runner must be direct or flink, got " + runner);
+    if (!a.runner.equals("direct") && !a.runner.equals("flink")) {
+      throw new IllegalArgumentException("--runner must be direct or flink, got " + a.runner);
     }
-    List<String> pairs = Arrays.stream(opts.getOrDefault("pairs", "BTCUSDT,ETHUSDT,SOLUSDT").split(","))
+    List<String> pairs = Arrays.stream(a.pairs.split(","))
         .map(String::trim).map(String::toUpperCase).filter(s -> !s.isEmpty()).distinct().toList();
     if (pairs.isEmpty()) {
       throw new IllegalArgumentException("--pairs needs at least one pair, e.g. --pairs BTCUSDT,ETHUSDT");
@@ -85,20 +95,24 @@ record LocalOptions(Path dataDir, String source, List<String> pairs, int rate, S
         throw new IllegalArgumentException("--pairs: " + p + " is not a pair like BTCUSDT");
       }
     }
-    int rate = integer(opts, "rate", 1200, 1, 6_000_000);
-    int httpPort = integer(opts, "http-port", 0, 1, 65535);
-    int servePort = integer(opts, "serve-port", 0, 1, 65535);
-    long duration = opts.containsKey("duration") ? parseDuration(opts.get("duration")) : 0;
-    Path dataDir = Paths.get(opts.getOrDefault("data-dir", ".local-data")).toAbsolutePath().normalize();
-    return new LocalOptions(dataDir, source, pairs, rate, runner, duration, httpPort, servePort);
+    int rate = integer("rate", a.rate, 1, 6_000_000);
+    int httpPort = a.httpPort == null ? 0 : integer("http-port", a.httpPort, 1, 65535);
+    int servePort = a.servePort == null ? 0 : integer("serve-port", a.servePort, 1, 65535);
+    long duration = a.duration == null ? 0 : parseDuration(a.duration);
+    Path dataDir = Paths.get(a.dataDir).toAbsolutePath().normalize();
+    return new LocalOptions(dataDir, a.source, pairs, rate, a.runner, duration, httpPort, servePort);
   }
 
-  private static int integer(Map<String, String> opts, String key, int dflt, int min, int max) {
-    if (!opts.containsKey(key)) {
-      return dflt;
-    }
+  private static CommandLine command(Args a) {
+    CommandLine cl = new CommandLine(a);
+    cl.setExpandAtFiles(false);
+    cl.setUsageHelpAutoWidth(false);
+    return cl;
+  }
+
+  private static int integer(String key, String value, int min, int max) {
     try {
-      int n = Integer.parseInt(opts.get(key).trim());
+      int n = Integer.parseInt(value.trim());
       if (n >= min && n <= max) {
         return n;
       }
@@ -106,20 +120,20 @@ record LocalOptions(Path dataDir, String source, List<String> pairs, int rate, S
       // Said below.
     }
     throw new IllegalArgumentException("--" + key + " must be a whole number from " + min + " to " + max
-        + ", got " + opts.get(key));
+        + ", got " + value);
   }
 
+  /** By the project's one duration parser; a run of no time is refused too. */
   static long parseDuration(String s) {
-    Matcher m = Pattern.compile("(\\d{1,9})(ms|s|m|h)").matcher(s.trim());
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+    long millis;
+    try {
+      millis = Durations.parse("duration", s).toMillis();
+    } catch (IllegalArgumentException e) {
+      millis = 0;
+    }
+    if (millis <= 0) {
       throw new IllegalArgumentException("--duration " + s + " is not a duration like 60s, 5m or 1h");
     }
-    long n = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms": return n;
-      case "s": return n * 1000;
-      case "m": return n * 60_000;
-      default: return n * 3_600_000;
-    }
+    return millis;
   }
 }

@@ -1,8 +1,13 @@
 package io.candles.local;
 
 import io.candles.devservices.KafkaBroker;
-import io.candles.devservices.Ports;
 import io.candles.devservices.PostgresServer;
+import io.candles.ingest.IngestMain;
+import io.candles.simulator.SimulatorMain;
+import io.candles.process.FlinkJvmOptions;
+import io.candles.process.Ports;
+import io.candles.runners.CandlesLauncher;
+import io.candles.serve.ServeMain;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +56,7 @@ public final class LocalSystem {
 
   public static void main(String[] args) {
     if (LocalOptions.wantsHelp(args)) {
-      System.out.println(LocalOptions.USAGE);
+      System.out.print(LocalOptions.usage());
       System.exit(0);
     }
     LocalOptions options;
@@ -135,7 +140,7 @@ public final class LocalSystem {
     String endpoint = null;
     if (options.source().equals("simulator")) {
       int simPort = Ports.free();
-      Child sim = start("simulator", logs, List.of("-Xmx256m"), "io.candles.ingest.sim.SimulatorMain",
+      Child sim = start("simulator", logs, List.of("-Xmx256m"), SimulatorMain.class,
           List.of("--port=" + simPort, "--pairs=" + String.join(",", pairs), "--rate=" + options.rate()));
       sim.awaitReady(() -> Ports.accepts(simPort), 60_000, "listen on port " + simPort);
       endpoint = "ws://127.0.0.1:" + simPort;
@@ -149,7 +154,7 @@ public final class LocalSystem {
     if (endpoint != null) {
       ingestArgs.add("--endpoint=" + endpoint);
     }
-    Child ingester = start("ingester", logs, List.of("-Xmx512m"), "io.candles.ingest.IngestMain", ingestArgs);
+    Child ingester = start("ingester", logs, List.of("-Xmx512m"), IngestMain.class, ingestArgs);
     String rest = "http://127.0.0.1:" + httpPort;
     ingester.awaitReady(() -> httpOk(rest + "/health"), 90_000, "answer " + rest + "/health");
 
@@ -160,21 +165,19 @@ public final class LocalSystem {
     if (flink) {
       pipelineArgs.add("--flinkMaster=[local]");
     }
-    Child pipeline = start("pipeline", logs, List.of("-Xmx2g",
-        "--add-opens", "java.base/java.util=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"),
-        "io.candles.runners.CandlesLauncher", pipelineArgs);
+    List<String> pipelineJvm = new ArrayList<>(List.of("-Xmx2g"));
+    pipelineJvm.addAll(FlinkJvmOptions.JAVA17);
+    Child pipeline = start("pipeline", logs, pipelineJvm, CandlesLauncher.class, pipelineArgs);
     pipeline.awaitReady(() -> pipeline.logContains("Candle pipeline running"), 180_000, "start");
 
     // The candle server, once the pipeline has made the table: from its own jar, as in production,
     // logging in as the read-only role that it sets up (with the trigger) as the table's owner.
     Ports.requireFree(servePort, "the candle server", "choose another with --serve-port N");
-    Child serve = start("serve", logs, serveJar + java.io.File.pathSeparator + devservicesLocation(),
-        List.of("-Xmx256m"), "io.candles.serve.ServeMain", List.of("--port=" + servePort,
-            "--jdbcUrl=" + postgres.jdbcUrl(), "--setupJdbcUser=" + postgres.user(),
+    Child serve = start("serve", logs, serveJar.toString(), List.of("-Xmx256m"), ServeMain.class,
+        List.of("--port=" + servePort, "--jdbcUrl=" + postgres.jdbcUrl(), "--setupJdbcUser=" + postgres.user(),
             "--setupJdbcPassword=" + postgres.password()));
-    serve.awaitReady(() -> serve.logContains("Candle server ready at"), 60_000, "listen on port " + servePort);
     String web = "http://127.0.0.1:" + servePort;
+    serve.awaitReady(() -> httpOk(web + "/api/v3/ping"), 60_000, "listen on port " + servePort);
     String pair = pairs.get(0);
 
     int pgPort = postgres.port();
@@ -245,12 +248,12 @@ public final class LocalSystem {
     }
   }
 
-  private Child start(String name, Path logs, List<String> jvm, String main, List<String> args)
+  private Child start(String name, Path logs, List<String> jvm, Class<?> main, List<String> args)
       throws IOException, Stopping {
     return start(name, logs, System.getProperty("java.class.path"), jvm, main, args);
   }
 
-  private Child start(String name, Path logs, String classpath, List<String> jvm, String main, List<String> args)
+  private Child start(String name, Path logs, String classpath, List<String> jvm, Class<?> main, List<String> args)
       throws IOException, Stopping {
     Child c;
     // Under the lock stopAll takes its list with: a child is either in that list or never started.
@@ -274,15 +277,6 @@ public final class LocalSystem {
           + "mvn -pl serve -am package -DskipTests (run-local.sh does)");
     }
     return jar;
-  }
-
-  /** devservices' classes, for the child's ParentWatchingMain. */
-  private static String devservicesLocation() {
-    try {
-      return Path.of(PostgresServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the devservices classes: " + e.getMessage(), e);
-    }
   }
 
   private String pidLine() {

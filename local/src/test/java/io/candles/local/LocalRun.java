@@ -26,6 +26,15 @@ final class LocalRun {
   static final Pattern PG = Pattern.compile("psql \"postgresql://postgres@127\\.0\\.0\\.1:(\\d+)/postgres\"");
   static final Pattern REST = Pattern.compile("Ingester REST:\\s+(http://127\\.0\\.0\\.1:\\d+)/status");
   static final Pattern PIDS = Pattern.compile("PIDs:\\s+(.*)");
+  /** The live view's header line (LiveViewIT checks it against a render). */
+  static final Pattern VIEW_HEADER = Pattern.compile("^pair +window \\(UTC\\) +open +high +low +close +ticks +state "
+      + "+spread \\(mean\\) +feed gaps +ticks/s +freshest$");
+
+  /** The live view's line of a pair's open candle, with prices, a spread or "-", maybe gaps, a rate and an age. */
+  static Pattern viewOpenCandle(String pair) {
+    return Pattern.compile("^" + pair + " +\\d\\d:\\d\\d-\\d\\d:\\d\\d +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +\\d+ "
+        + "+open +(-|[0-9.]+)( +gap [0-9.]+s x\\d+)? +[0-9.]+ +\\d+ ms$");
+  }
   static final Path ROOT = Paths.get("..").toAbsolutePath().normalize();
 
   final Process process;

@@ -20,7 +20,7 @@ public class RunLocalFlinkIT {
     String pgPort = run.await(PG, 300_000);
     String pids = run.await(PIDS, 10_000);
     assertThat(run.output(), containsString("Pipeline:       Flink mini-cluster"));
-    CandleTable.awaitCandlesForEveryPair(CandleTable.jdbc(pgPort), 30_000);
+    LocalCandles.awaitCandlesForEveryPair(LocalCandles.database(pgPort), 30_000);
     assertEquals("exit code; output:\n" + run.output(), 0, run.awaitExit(180));
     assertNothingLeft(pids, dataDir);
   }

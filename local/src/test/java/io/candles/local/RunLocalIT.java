@@ -1,10 +1,10 @@
 package io.candles.local;
 
-import static io.candles.local.CandleTable.PAIRS;
-import static io.candles.local.CandleTable.awaitCandlesForEveryPair;
-import static io.candles.local.CandleTable.awaitGrowth;
-import static io.candles.local.CandleTable.rowCounts;
-import static io.candles.local.CandleTable.totals;
+import static io.candles.local.LocalCandles.PAIRS;
+import static io.candles.local.LocalCandles.awaitCandlesForEveryPair;
+import static io.candles.local.LocalCandles.awaitGrowth;
+import static io.candles.local.LocalCandles.rowCounts;
+import static io.candles.local.LocalCandles.totals;
 import static io.candles.local.LocalRun.PG;
 import static io.candles.local.LocalRun.PIDS;
 import static io.candles.local.LocalRun.REST;
@@ -13,6 +13,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.candles.testkit.Database;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.Test;
 
 /**
@@ -43,28 +43,26 @@ public class RunLocalIT {
     String pgPort = first.await(PG, 240_000);
     String rest = first.await(REST, 10_000);
     String pids = first.await(PIDS, 10_000);
-    String jdbc = CandleTable.jdbc(pgPort);
+    Database db = LocalCandles.database(pgPort);
 
-    Map<String, Long> seen = awaitCandlesForEveryPair(jdbc, 15_000);
+    Map<String, Long> seen = awaitCandlesForEveryPair(db, 15_000);
     // They keep updating.
-    awaitGrowth(jdbc, seen, 20_000);
+    awaitGrowth(db, seen, 20_000);
     // ... and so does the screen: the table's header, and a row with prices for every pair.
-    first.await(Pattern.compile("^pair +window \\(UTC\\) +open +high +low +close +ticks +state +ticks/s +freshest$"),
-        10_000);
+    first.await(LocalRun.VIEW_HEADER, 10_000);
     for (String pair : PAIRS) {
-      first.await(Pattern.compile("^" + pair + " +\\d\\d:\\d\\d-\\d\\d:\\d\\d +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +\\d+ "
-          + "+open +[0-9.]+ +\\d+ ms$"), 10_000);
+      first.await(LocalRun.viewOpenCandle(pair), 10_000);
     }
 
     // POST /stop halts new ticks: once the pipeline has drained, the table stops changing.
     assertEquals(200, post(rest + "/stop"));
     Thread.sleep(6_000);
-    Map<String, Long> stopped = totals(jdbc);
+    Map<String, Long> stopped = totals(db);
     Thread.sleep(5_000);
-    assertEquals("no new ticks after POST /stop", stopped, totals(jdbc));
+    assertEquals("no new ticks after POST /stop", stopped, totals(db));
     // POST /start resumes them.
     assertEquals(200, post(rest + "/start"));
-    awaitGrowth(jdbc, stopped, 20_000);
+    awaitGrowth(db, stopped, 20_000);
 
     assertEquals("exit code; output:\n" + first.output(), 0, first.awaitExit(180));
     assertTrue(first.output().contains("run-local: --duration reached; stopping."));
@@ -88,7 +86,7 @@ public class RunLocalIT {
     }
     // The restarted pipeline replays the topic from its start (the DirectRunner keeps no
     // checkpoints), which the guarded upsert absorbs; new ticks show once the replay is through.
-    awaitGrowth(jdbc, totals(jdbc), 100_000);
+    awaitGrowth(db, totals(db), 100_000);
     assertEquals(0, second.awaitExit(240));
     assertNothingLeft(pids2, dataDir);
   }

@@ -1,7 +1,7 @@
 package io.candles.local;
 
-import static io.candles.local.CandleTable.PAIRS;
-import static io.candles.local.CandleTable.awaitCandlesForEveryPair;
+import static io.candles.local.LocalCandles.PAIRS;
+import static io.candles.local.LocalCandles.awaitCandlesForEveryPair;
 import static io.candles.local.LocalRun.PG;
 import static io.candles.local.LocalRun.PIDS;
 import static io.candles.local.LocalRun.assertNothingLeft;
@@ -12,6 +12,8 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.candles.testkit.CandleTable;
+import io.candles.testkit.Database;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,12 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
@@ -55,8 +51,8 @@ public class RunLocalServeIT {
     String web = run.await(WEB, 60_000);
     String curl = run.await(CURL, 10_000);
     String pids = run.await(PIDS, 10_000);
-    String jdbc = CandleTable.jdbc(pgPort);
-    awaitCandlesForEveryPair(jdbc, 30_000);
+    Database db = LocalCandles.database(pgPort);
+    awaitCandlesForEveryPair(db, 30_000);
 
     // The printed curl works as printed.
     HttpResponse<String> example = HTTP.send(HttpRequest.newBuilder(URI.create(curl)).build(),
@@ -101,15 +97,17 @@ public class RunLocalServeIT {
           fin = k;
         }
       }
-      JsonNode row = rows(jdbc, fin.get("s").asText(), fin.get("t").asLong(), fin.get("t").asLong()).get(0);
-      if (row.get("n").asLong() == fin.get("n").asLong()) {
-        for (String f : List.of("o", "h", "l", "c")) {
-          assertEquals(f, 0, new BigDecimal(fin.get(f).asText()).compareTo(new BigDecimal(row.get(f).asText())));
+      CandleTable.Row row = rows(db, fin.get("s").asText(), fin.get("t").asLong(), fin.get("t").asLong()).get(0);
+      if (row.count() == fin.get("n").asLong()) {
+        List<BigDecimal> ohlc = List.of(row.open(), row.high(), row.low(), row.close());
+        for (int f = 0; f < 4; f++) {
+          String name = "ohlc".substring(f, f + 1);
+          assertEquals(name, 0, new BigDecimal(fin.get(name).asText()).compareTo(ohlc.get(f)));
         }
-        assertEquals(row.get("T").asLong(), fin.get("T").asLong());
-        assertEquals(row.get("lastEventTime").asLong(), fin.get("lastEventTime").asLong());
+        assertEquals(row.closeTime() - 1, fin.get("T").asLong());
+        assertEquals(row.lastEventTime(), fin.get("lastEventTime").asLong());
       } else {
-        assertThat("a late tick moved the final row on, never back", row.get("n").asLong(), greaterThan(fin.get("n").asLong()));
+        assertThat("a late tick moved the final row on, never back", row.count(), greaterThan(fin.get("n").asLong()));
       }
 
       // REST: every final candle of the last twelve, per pair, equals the table.
@@ -118,23 +116,24 @@ public class RunLocalServeIT {
             + "/api/v3/klines?symbol=" + pair + "&interval=5m&step=1m&limit=12&extended=true")).build(),
             HttpResponse.BodyHandlers.ofString()).body());
         assertThat(pair, klines.size(), greaterThan(0));
-        List<JsonNode> table = rows(jdbc, pair, klines.get(0).get(0).asLong(), klines.get(klines.size() - 1).get(0).asLong());
+        List<CandleTable.Row> table =
+            rows(db, pair, klines.get(0).get(0).asLong(), klines.get(klines.size() - 1).get(0).asLong());
         assertEquals(pair + ": the same windows", klines.size(), table.size());
         int compared = 0;
         for (int i = 0; i < klines.size(); i++) {
           JsonNode k = klines.get(i);
-          JsonNode r = table.get(i);
-          assertEquals(r.get("t").asLong(), k.get(0).asLong());
-          if (!k.get(12).get("isFinal").asBoolean() || !r.get("x").asBoolean() || r.get("n").asLong() != k.get(8).asLong()) {
+          CandleTable.Row r = table.get(i);
+          assertEquals(r.openTime(), k.get(0).asLong());
+          if (!k.get(12).get("isFinal").asBoolean() || !r.isFinal() || r.count() != k.get(8).asLong()) {
             continue; // still open: it moves between the two reads
           }
+          List<BigDecimal> ohlc = List.of(r.open(), r.high(), r.low(), r.close());
           for (int f = 1; f <= 4; f++) {
-            assertEquals(pair + " field " + f, 0,
-                new BigDecimal(k.get(f).asText()).compareTo(new BigDecimal(r.get("ohlc".substring(f - 1, f)).asText())));
+            assertEquals(pair + " field " + f, 0, new BigDecimal(k.get(f).asText()).compareTo(ohlc.get(f - 1)));
           }
-          assertEquals(r.get("T").asLong(), k.get(6).asLong());
+          assertEquals(r.closeTime() - 1, k.get(6).asLong());
           assertEquals("0", k.get(5).asText());
-          assertEquals(r.get("lastEventTime").asLong(), k.get(12).get("lastEventTime").asLong());
+          assertEquals(r.lastEventTime(), k.get(12).get("lastEventTime").asLong());
           compared++;
         }
         assertThat(pair + ": final candles compared", compared, greaterThan(0));
@@ -147,28 +146,9 @@ public class RunLocalServeIT {
     assertNothingLeft(pids, dataDir);
   }
 
-  /** Rows of a pair with open_time in [from, to], as JSON like a kline event's k. */
-  private static List<JsonNode> rows(String jdbc, String pair, long from, long to) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
-        PreparedStatement ps = c.prepareStatement("SELECT open_time, open_price, high_price, low_price, close_price, "
-            + "close_time, tick_count, is_final, last_event_time FROM candle_stick_five_min WHERE currency_pair = ? "
-            + "AND open_time BETWEEN ? AND ? ORDER BY open_time")) {
-      ps.setString(1, pair);
-      ps.setObject(2, LocalDateTime.ofEpochSecond(from / 1000, 0, ZoneOffset.UTC));
-      ps.setObject(3, LocalDateTime.ofEpochSecond(to / 1000, 0, ZoneOffset.UTC));
-      List<JsonNode> out = new java.util.ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(JSON.createObjectNode()
-              .put("t", rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli())
-              .put("o", rs.getBigDecimal(2)).put("h", rs.getBigDecimal(3)).put("l", rs.getBigDecimal(4))
-              .put("c", rs.getBigDecimal(5))
-              .put("T", rs.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli() - 1)
-              .put("n", rs.getLong(7)).put("x", rs.getBoolean(8))
-              .put("lastEventTime", rs.getObject(9, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli()));
-        }
-      }
-      return out;
-    }
+  /** Rows of a pair with open_time in [from, to], by open time. */
+  private static List<CandleTable.Row> rows(Database db, String pair, long from, long to) {
+    return CandleTable.read(db, LocalCandles.TABLE).stream()
+        .filter(r -> r.pair().equals(pair) && r.openTime() >= from && r.openTime() <= to).toList();
   }
 }

@@ -37,6 +37,8 @@ import org.joda.time.Instant;
  */
 public final class BatchingUnboundedSource<T, C extends UnboundedSource.CheckpointMark>
     extends UnboundedSource<List<TimestampedValue<T>>, C> {
+  // The value the JVM derived before it was declared: savepoints taken since stay readable.
+  private static final long serialVersionUID = 6154674611489630563L;
 
   /** A monotonic clock in nanoseconds; tests drive their own. */
   interface Ticker extends Serializable {

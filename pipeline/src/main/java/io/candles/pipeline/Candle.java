@@ -8,26 +8,53 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * One state of one row of the candle table: a pair's OHLC over {@code [openTime, closeTime)}, as
- * of one pane. Prices are mid prices in 10^-9 units (see {@link io.candles.contract.Prices}).
+ * One state of one row of the candle table: a pair's candle over {@code [openTime, closeTime)},
+ * as of one pane.
  *
- * @param lastEventTimeMillis event time of the window's closing tick: how fresh the candle is
+ * @param ohlc the mid's OHLC and the candle's quality fields
  * @param isFinal true once the watermark has passed the window end (on-time and late panes)
  */
 public record Candle(
     String pair,
     long openTimeMillis,
     long closeTimeMillis,
-    long open,
-    long high,
-    long low,
-    long close,
-    long tickCount,
-    long lastEventTimeMillis,
+    Ohlc ohlc,
     boolean isFinal) {
+
+  /** The mid price of the window's first tick, 10^-9 units. */
+  public long open() {
+    return ohlc.mid().open();
+  }
+
+  /** The highest mid price, 10^-9 units. */
+  public long high() {
+    return ohlc.mid().high();
+  }
+
+  /** The lowest mid price, 10^-9 units. */
+  public long low() {
+    return ohlc.mid().low();
+  }
+
+  /** The mid price of the window's last tick, 10^-9 units. */
+  public long close() {
+    return ohlc.mid().close();
+  }
+
+  public long tickCount() {
+    return ohlc.tickCount();
+  }
+
+  /** Event time of the window's closing tick: how fresh the candle is. */
+  public long lastEventTimeMillis() {
+    return ohlc.lastEventTimeMillis();
+  }
 
   /** A compact, deterministic coder. */
   public static final class Coder extends AtomicCoder<Candle> {
+    // Changed with the quality fields (issue 16): state written by the mid-only coder is refused.
+    private static final long serialVersionUID = 414721788608819519L;
+
     private static final Coder INSTANCE = new Coder();
     private static final StringUtf8Coder STRING = StringUtf8Coder.of();
 
@@ -41,12 +68,7 @@ public record Candle(
       VarInt.encode(c.openTimeMillis, out);
       // The close time is stored as the window length: a few bytes instead of eight.
       VarInt.encode(c.closeTimeMillis - c.openTimeMillis, out);
-      VarInt.encode(c.open, out);
-      VarInt.encode(c.high, out);
-      VarInt.encode(c.low, out);
-      VarInt.encode(c.close, out);
-      VarInt.encode(c.tickCount, out);
-      VarInt.encode(c.lastEventTimeMillis, out);
+      Ohlc.Coder.of().encode(c.ohlc, out);
       out.write(c.isFinal ? 1 : 0);
     }
 
@@ -55,18 +77,12 @@ public record Candle(
       String pair = STRING.decode(in);
       long openTime = VarInt.decodeLong(in);
       long closeTime = openTime + VarInt.decodeLong(in);
-      long open = VarInt.decodeLong(in);
-      long high = VarInt.decodeLong(in);
-      long low = VarInt.decodeLong(in);
-      long close = VarInt.decodeLong(in);
-      long count = VarInt.decodeLong(in);
-      long lastEventTime = VarInt.decodeLong(in);
+      Ohlc ohlc = Ohlc.Coder.of().decode(in);
       int flag = in.read();
       if (flag < 0) {
         throw new java.io.EOFException("truncated Candle");
       }
-      return new Candle(pair, openTime, closeTime, open, high, low, close, count, lastEventTime,
-          flag == 1);
+      return new Candle(pair, openTime, closeTime, ohlc, flag == 1);
     }
 
     @Override

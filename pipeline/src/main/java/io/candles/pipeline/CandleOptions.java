@@ -1,5 +1,6 @@
 package io.candles.pipeline;
 
+import io.candles.contract.TopicNames;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -18,23 +19,16 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
   void setBootstrapServers(String value);
 
   @Description("Topic of tick records (the contract's JSON values, keyed by pair).")
-  @Default.String("ticks")
+  @Default.String(TopicNames.TICKS)
   String getTopic();
 
   void setTopic(String value);
 
   @Description("Dead-letter topic that receives rejected tick records with their reason.")
-  @Default.String("ticks-dlq")
+  @Default.String(TopicNames.DEAD_LETTERS)
   String getDlqTopic();
 
   void setDlqTopic(String value);
-
-  @Description("Partitions for the tick topic when the launcher has to create it; partitions bound "
-      + "the read parallelism.")
-  @Default.Integer(3)
-  Integer getTopicPartitions();
-
-  void setTopicPartitions(Integer value);
 
   @Description("JDBC URL of the PostgreSQL database that holds the candle table.")
   @Default.String("jdbc:postgresql://localhost:5432/postgres")
@@ -74,8 +68,9 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
 
   void setWindowPeriod(String value);
 
-  @Description("Processing-time delay after the first tick of a pane before its early (not final) "
-      + "candle is written.")
+  @Description("Early (not final) candles: a delay writes one that long after the first tick of a "
+      + "pane; 0 writes one as soon as each bundle of ticks is combined (lower latency, more writes, "
+      + "less throughput on a backlog).")
   @Default.String("100ms")
   String getEarlyFiringDelay();
 
@@ -130,13 +125,4 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
   String getJdbcMaxBatchWait();
 
   void setJdbcMaxBatchWait(String value);
-
-  @Description("Flink runner only: how long a network buffer between two operators may wait to "
-      + "fill before it is sent (Flink's execution.buffer-timeout.interval, for a job the launcher "
-      + "builds without --flinkConfDir). The pipeline has two such exchanges; shorter means lower "
-      + "latency and more, smaller buffers.")
-  @Default.String("10ms")
-  String getNetworkBufferTimeout();
-
-  void setNetworkBufferTimeout(String value);
 }

@@ -27,11 +27,12 @@ public final class CandlePipeline {
       CandleWindowing windowing,
       PTransform<PCollection<Candle>, ? extends POutput> candleSink,
       PTransform<PCollection<DeadLetter>, ? extends POutput> deadLetterSink) {
-    PCollectionTuple parsed = p.apply(source).apply(new ParseTicks());
-    parsed.get(ParseTicks.QUOTES)
+    PCollectionTuple parsed = p.apply(source).apply(new RouteTicks());
+    PCollectionTuple.of(RouteTicks.QUOTES, parsed.get(RouteTicks.QUOTES))
+        .and(RouteTicks.GAPS, parsed.get(RouteTicks.GAPS))
         .apply(new ComputeCandles(windowing))
         .apply(candleSink);
-    parsed.get(ParseTicks.DEAD_LETTERS).apply(deadLetterSink);
+    parsed.get(RouteTicks.DEAD_LETTERS).apply(deadLetterSink);
   }
 
   /**
@@ -39,50 +40,26 @@ public final class CandlePipeline {
    * {@code --startFrom} says ({@link ResumePoint}, resolved here against the table and the topic).
    */
   public static Pipeline create(CandleOptions options) {
-    CandleWindowing windowing = windowing(options);
-    ResumePoint resume = ResumePoint.resolve(options.getStartFrom(), jdbc(options), table(options),
-        windowing, options.getBootstrapServers(), options.getTopic());
-    return create(options, resume);
+    CandleSettings settings = CandleSettings.of(options);
+    ResumePoint resume = ResumePoint.resolve(options.getStartFrom(), settings.jdbc(), settings.table(),
+        settings.windowing(), options.getBootstrapServers(), options.getTopic());
+    return create(options, settings, resume);
   }
 
-  /** The production wiring, starting at {@code resume}. */
-  public static Pipeline create(CandleOptions options, ResumePoint resume) {
+  /** The production wiring with {@code options} as parsed into {@code settings}, starting at {@code resume}. */
+  public static Pipeline create(CandleOptions options, CandleSettings settings, ResumePoint resume) {
     options.setStreaming(true);
     Pipeline p = Pipeline.create(options);
-    CandleWindowing windowing = windowing(options);
+    CandleWindowing windowing = settings.windowing();
     build(p,
         new ReadTicks(options.getBootstrapServers(), options.getTopic(),
-            new EventTimePolicy.Settings(
-                Durations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness()),
-                Durations.parse("idleTimeout", options.getIdleTimeout()),
-                windowing),
-            Durations.parse("maxClockSkew", options.getMaxClockSkew()),
+            new EventTimePolicy.Settings(settings.maxOutOfOrderness(), settings.idleTimeout(), windowing),
+            settings.maxClockSkew(),
             resume.startOffsets()),
         windowing,
-        new WriteCandles(jdbc(options), table(options), windowing, options.getJdbcBatchSize(),
-            Durations.parse("jdbcMaxBatchWait", options.getJdbcMaxBatchWait()), resume.finalThrough()),
+        new WriteCandles(settings.jdbc(), settings.table(), windowing, settings.jdbcBatchSize(),
+            settings.jdbcMaxBatchWait(), resume.finalThrough()),
         new WriteDeadLetters(options.getBootstrapServers(), options.getDlqTopic()));
     return p;
-  }
-
-  public static CandleWindowing windowing(CandleOptions o) {
-    return new CandleWindowing(
-        Durations.parse("windowSize", o.getWindowSize()),
-        Durations.parse("windowPeriod", o.getWindowPeriod()),
-        Durations.parse("earlyFiringDelay", o.getEarlyFiringDelay()),
-        Durations.parse("allowedLateness", o.getAllowedLateness()));
-  }
-
-  /** The candle table: {@code --table}, or the one named after the windows (see {@link CandleSchema}). */
-  public static String table(CandleOptions o) {
-    if (o.getTable() != null && !o.getTable().isBlank()) {
-      return o.getTable();
-    }
-    CandleWindowing w = windowing(o);
-    return CandleSchema.defaultTable(w.size(), w.period());
-  }
-
-  public static JdbcSettings jdbc(CandleOptions o) {
-    return new JdbcSettings(o.getJdbcUrl(), o.getJdbcUser(), o.getJdbcPassword());
   }
 }

@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.joda.time.Duration;
 
@@ -79,16 +81,54 @@ public final class CandleSchema {
         // Not INCLUDING ALL: the contract table's own window-length CHECK is not this one's.
         s.execute("CREATE TABLE IF NOT EXISTS " + table + " (LIKE " + DEFAULT_TABLE
             + " INCLUDING DEFAULTS INCLUDING INDEXES INCLUDING STORAGE)");
-        // A table made before a column was added gets it now, as schema.sql does for its own.
-        s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS last_event_time timestamp");
+        addMissingColumns(c, table);
       }
     }
+    registerWindows(c, table, size, period);
+    addLengthCheck(c, table, size);
+  }
+
+  /**
+   * A table made before a column was added to the contract table gets it now, with the same type
+   * and default, as schema.sql does for its own: the columns are declared once, there.
+   */
+  private static void addMissingColumns(Connection c, String table) throws SQLException {
+    List<String> additions = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid), a.attnotnull "
+            + "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            + "WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+            + "AND a.attname NOT IN (SELECT column_name FROM information_schema.columns "
+            + "WHERE table_schema = current_schema() AND table_name = ?) ORDER BY a.attnum")) {
+      ps.setString(1, DEFAULT_TABLE);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          additions.add("ADD COLUMN IF NOT EXISTS " + rs.getString(1) + " " + rs.getString(2)
+              + (rs.getString(3) == null ? "" : " DEFAULT " + rs.getString(3))
+              + (rs.getBoolean(4) ? " NOT NULL" : ""));
+        }
+      }
+    }
+    if (!additions.isEmpty()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE " + table + " " + String.join(", ", additions));
+      }
+    }
+  }
+
+  /**
+   * Registers {@code table} for these windows in {@code candle_progress}, or refuses it when it is
+   * registered for, or holds, other windows. Changes no schema: a role that may only write candles
+   * can run it.
+   */
+  public static void registerWindows(Connection c, String table, Duration size, Duration period)
+      throws SQLException {
     if (!isRegistered(c, table, size, period)) {
       // A table from before the registration (or made by hand): its rows say what it holds.
       checkRows(c, table, size);
       register(c, table, size, period);
     }
-    addLengthCheck(c, table, size);
   }
 
   /** Whether {@code table} is registered for these windows; refuses other windows. */

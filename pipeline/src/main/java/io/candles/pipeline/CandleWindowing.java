@@ -5,7 +5,8 @@ import org.joda.time.Duration;
 
 /**
  * When candles are computed and emitted: sliding windows of {@code size} every {@code period},
- * an early pane {@code earlyFiringDelay} after the first tick of a pane, the on-time pane when the
+ * early panes (one per bundle's partial candle when {@code earlyFiringDelay} is zero, otherwise
+ * that delay after the first tick of a pane), the on-time pane when the
  * watermark passes the window end, and a late pane per late tick for {@code allowedLateness}.
  */
 public record CandleWindowing(

@@ -39,7 +39,9 @@ import org.joda.time.Instant;
  * (50 ms on Flink here) or size anyway.
  */
 public final class CombineTicksInBundle
-    extends PTransform<PCollection<KV<String, MidQuote>>, PCollection<KV<String, OhlcCombineFn.Accumulator>>> {
+    extends PTransform<PCollection<KV<String, Quote>>, PCollection<KV<String, OhlcCombineFn.Accumulator>>> {
+  // The value the JVM derived before it was declared: savepoints taken since stay readable.
+  private static final long serialVersionUID = 4052970490799947757L;
 
   private final long sliceMillis;
 
@@ -51,13 +53,15 @@ public final class CombineTicksInBundle
 
   @Override
   public PCollection<KV<String, OhlcCombineFn.Accumulator>> expand(
-      PCollection<KV<String, MidQuote>> quotes) {
+      PCollection<KV<String, Quote>> quotes) {
     if (!(quotes.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
       throw new IllegalArgumentException("CombineTicksInBundle runs before windowing, on the global"
           + " window; got " + quotes.getWindowingStrategy().getWindowFn());
     }
     return quotes
-        .apply(ParDo.of(new CombineFn(sliceMillis)))
+        // The step name from before the DoFn's rename (Beam names a ParDo after its DoFn): a Flink
+        // savepoint knows the steps by name.
+        .apply("ParDo(Combine)", ParDo.of(new CombineInBundleFn(sliceMillis)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), OhlcCombineFn.AccumulatorCoder.of()));
   }
 
@@ -66,12 +70,16 @@ public final class CombineTicksInBundle
     return Math.floorDiv(timestampMillis, sliceMillis);
   }
 
-  static final class CombineFn extends DoFn<KV<String, MidQuote>, KV<String, OhlcCombineFn.Accumulator>> {
+  /** The DoFn that combines each bundle's quotes per pair and slice into partial candles. */
+  static final class CombineInBundleFn extends DoFn<KV<String, Quote>, KV<String, OhlcCombineFn.Accumulator>> {
+    // The value the JVM derived before it was declared: savepoints taken since stay readable.
+    private static final long serialVersionUID = -3472228980253609598L;
+
     private final long sliceMillis;
     /** Per pair, the partials of this bundle, one per slice: usually one or two. */
     private transient Map<String, List<Partial>> partials;
 
-    CombineFn(long sliceMillis) {
+    CombineInBundleFn(long sliceMillis) {
       this.sliceMillis = sliceMillis;
     }
 
@@ -94,7 +102,7 @@ public final class CombineTicksInBundle
     }
 
     @ProcessElement
-    public void process(@Element KV<String, MidQuote> e, @Timestamp Instant timestamp) {
+    public void process(@Element KV<String, Quote> e, @Timestamp Instant timestamp) {
       long ts = timestamp.getMillis();
       long slice = sliceOf(ts, sliceMillis);
       List<Partial> ofPair = partials.get(e.getKey());
@@ -113,8 +121,7 @@ public final class CombineTicksInBundle
         partial = new Partial(slice);
         ofPair.add(partial);
       }
-      MidQuote q = e.getValue();
-      partial.accumulator.add(q.eventTimeMillis(), q.partition(), q.offset(), q.mid());
+      partial.accumulator.add(e.getValue());
       if (ts < partial.minTimestamp) {
         partial.minTimestamp = ts;
       }

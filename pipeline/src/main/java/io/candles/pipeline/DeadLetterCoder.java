@@ -12,6 +12,9 @@ import org.apache.beam.sdk.coders.CoderException;
 
 /** Encodes the contract's {@link DeadLetter}; rare, so plain strings are fine. */
 public final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
+  // The value the JVM derived before it was declared: savepoints taken since stay readable.
+  private static final long serialVersionUID = -3123461007456588345L;
+
   private static final DeadLetterCoder INSTANCE = new DeadLetterCoder();
   private static final NullableCoder<String> STRING = NullableCoder.of(StringUtf8Coder.of());
   private static final RejectReason[] REASONS = RejectReason.values();

@@ -132,7 +132,7 @@ public final class EventTimePolicy extends TimestampPolicy<String, TickValue> {
     this.allowedLatenessMillis = settings.windowing().allowedLateness().getMillis();
     this.clock = clock;
     this.partition = partition;
-    this.stalledSeconds = Metrics.gauge(ParseTicks.METRICS_NAMESPACE,
+    this.stalledSeconds = Metrics.gauge(RouteTicks.METRICS_NAMESPACE,
         "watermark_stalled_seconds_" + topicPartition);
     this.watermarkInstant = previousWatermark.orElse(BoundedWindow.TIMESTAMP_MIN_VALUE);
     this.watermark = watermarkInstant.getMillis();
@@ -159,7 +159,7 @@ public final class EventTimePolicy extends TimestampPolicy<String, TickValue> {
     }
     long now = clock.nowMillis();
     partition.lastTickAt = now;
-    long eventTime = accepted.tick().eventTimeMillis();
+    long eventTime = accepted.eventTimeMillis();
     long against = Math.max(watermark, eventCandidate(now));
     if (expired(eventTime, against)) {
       accepted.markLate(against);

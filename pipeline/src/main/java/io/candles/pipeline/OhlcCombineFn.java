@@ -1,9 +1,9 @@
 package io.candles.pipeline;
 
+import io.candles.contract.Prices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Objects;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -11,14 +11,16 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * Combines the mid quotes of one pair in one window into its candle.
+ * Combines the quotes (and feed gaps) of one pair in one window into its candle.
  *
  * <p>Open and close are the quotes first and last in the contract's order (event time, then Kafka
  * partition and offset), so the result depends only on the set of quotes: adding them in any
  * order, or merging partial accumulators in any grouping, gives the same candle. That is what
  * lets runners lift the combine before the shuffle and replay it after a failure.
  */
-public final class OhlcCombineFn extends CombineFn<MidQuote, OhlcCombineFn.Accumulator, Ohlc> {
+public final class OhlcCombineFn extends CombineFn<Quote, OhlcCombineFn.Accumulator, Ohlc> {
+  // The value the JVM derived before it was declared: savepoints taken since stay readable.
+  private static final long serialVersionUID = 6879222188978908533L;
 
   @Override
   public Accumulator createAccumulator() {
@@ -26,8 +28,8 @@ public final class OhlcCombineFn extends CombineFn<MidQuote, OhlcCombineFn.Accum
   }
 
   @Override
-  public Accumulator addInput(Accumulator acc, MidQuote q) {
-    acc.add(q.eventTimeMillis(), q.partition(), q.offset(), q.mid());
+  public Accumulator addInput(Accumulator acc, Quote q) {
+    acc.add(q);
     return acc;
   }
 
@@ -45,20 +47,24 @@ public final class OhlcCombineFn extends CombineFn<MidQuote, OhlcCombineFn.Accum
   }
 
   @Override
-  public Ohlc extractOutput(Accumulator acc) {
-    return new Ohlc(acc.openPrice, acc.high, acc.low, acc.closePrice, acc.count, acc.closeTime);
+  public Ohlc extractOutput(Accumulator a) {
+    return new Ohlc(
+        new Bar(Prices.mid(a.openBid, a.openAsk), a.midHigh, a.midLow, Prices.mid(a.closeBid, a.closeAsk)),
+        new Bar(a.openBid, a.bidHigh, a.bidLow, a.closeBid),
+        new Bar(a.openAsk, a.askHigh, a.askLow, a.closeAsk),
+        a.spreadMin, a.spreadMax, a.spreadSum, a.count, a.closeTime, a.closeIngest, a.gapMillis(), a.gapCount());
   }
 
   @Override
   public org.apache.beam.sdk.coders.Coder<Accumulator> getAccumulatorCoder(
-      CoderRegistry registry, org.apache.beam.sdk.coders.Coder<MidQuote> inputCoder)
+      CoderRegistry registry, org.apache.beam.sdk.coders.Coder<Quote> inputCoder)
       throws CannotProvideCoderException {
     return AccumulatorCoder.INSTANCE;
   }
 
   @Override
   public org.apache.beam.sdk.coders.Coder<Ohlc> getDefaultOutputCoder(
-      CoderRegistry registry, org.apache.beam.sdk.coders.Coder<MidQuote> inputCoder) {
+      CoderRegistry registry, org.apache.beam.sdk.coders.Coder<Quote> inputCoder) {
     return Ohlc.Coder.of();
   }
 
@@ -72,6 +78,9 @@ public final class OhlcCombineFn extends CombineFn<MidQuote, OhlcCombineFn.Accum
 
   /** See {@link #ofPartials()}. Never mutates its inputs: they may still be referenced upstream. */
   public static final class OfPartials extends CombineFn<Accumulator, Accumulator, Ohlc> {
+    // The value the JVM derived before it was declared: savepoints taken since stay readable.
+    private static final long serialVersionUID = -6551678192172379692L;
+
     private final OhlcCombineFn fn = new OhlcCombineFn();
 
     @Override
@@ -109,122 +118,231 @@ public final class OhlcCombineFn extends CombineFn<MidQuote, OhlcCombineFn.Accum
   }
 
   /**
-   * The running candle. Mutable, so adding a quote allocates nothing; an empty accumulator has
-   * {@code count == 0} and its other fields are meaningless.
+   * The running candle. Mutable, so adding a quote allocates nothing; with {@code count == 0} its
+   * tick fields are meaningless. Feed gaps are kept as their union: a sorted array of disjoint,
+   * non-touching {@code [start, end)} intervals, null while there is none (gaps are rare).
    */
   public static final class Accumulator {
     long count;
     long openTime;
     int openPartition;
     long openOffset;
-    long openPrice;
+    long openBid;
+    long openAsk;
     long closeTime;
     int closePartition;
     long closeOffset;
-    long closePrice;
-    long high;
-    long low;
+    long closeBid;
+    long closeAsk;
+    long closeIngest;
+    long midHigh;
+    long midLow;
+    long bidHigh;
+    long bidLow;
+    long askHigh;
+    long askLow;
+    long spreadMin;
+    long spreadMax;
+    long spreadSum;
+    long[] gaps;
 
-    void add(long time, int partition, long offset, long price) {
+    void add(Quote q) {
+      long bid = q.bid();
+      long ask = q.ask();
+      long mid = q.mid();
+      long spread = ask - bid;
       if (count == 0) {
-        openTime = closeTime = time;
-        openPartition = closePartition = partition;
-        openOffset = closeOffset = offset;
-        openPrice = closePrice = high = low = price;
+        openTime = closeTime = q.eventTimeMillis();
+        openPartition = closePartition = q.partition();
+        openOffset = closeOffset = q.offset();
+        openBid = closeBid = bidHigh = bidLow = bid;
+        openAsk = closeAsk = askHigh = askLow = ask;
+        closeIngest = q.ingestTimeMillis();
+        midHigh = midLow = mid;
+        spreadMin = spreadMax = spreadSum = spread;
         count = 1;
         return;
       }
       count++;
-      if (MidQuote.compareOrder(time, partition, offset, openTime, openPartition, openOffset) < 0) {
-        openTime = time;
-        openPartition = partition;
-        openOffset = offset;
-        openPrice = price;
+      if (Quote.compareOrder(q.eventTimeMillis(), q.partition(), q.offset(),
+          openTime, openPartition, openOffset) < 0) {
+        openTime = q.eventTimeMillis();
+        openPartition = q.partition();
+        openOffset = q.offset();
+        openBid = bid;
+        openAsk = ask;
       }
-      if (MidQuote.compareOrder(time, partition, offset, closeTime, closePartition, closeOffset) > 0) {
-        closeTime = time;
-        closePartition = partition;
-        closeOffset = offset;
-        closePrice = price;
+      if (Quote.compareOrder(q.eventTimeMillis(), q.partition(), q.offset(),
+          closeTime, closePartition, closeOffset) > 0) {
+        closeTime = q.eventTimeMillis();
+        closePartition = q.partition();
+        closeOffset = q.offset();
+        closeBid = bid;
+        closeAsk = ask;
+        closeIngest = q.ingestTimeMillis();
       }
-      high = Math.max(high, price);
-      low = Math.min(low, price);
+      midHigh = Math.max(midHigh, mid);
+      midLow = Math.min(midLow, mid);
+      bidHigh = Math.max(bidHigh, bid);
+      bidLow = Math.min(bidLow, bid);
+      askHigh = Math.max(askHigh, ask);
+      askLow = Math.min(askLow, ask);
+      spreadMin = Math.min(spreadMin, spread);
+      spreadMax = Math.max(spreadMax, spread);
+      spreadSum += spread;
+    }
+
+    /** Adds the feed gap {@code [start, end)} to the union; an empty one changes nothing. */
+    void addGap(long start, long end) {
+      if (end <= start) {
+        return;
+      }
+      if (gaps == null) {
+        gaps = new long[] {start, end};
+        return;
+      }
+      // Intervals ending before the new one starts, or starting after it ends, stay; the others
+      // (overlapping or touching it) merge into it.
+      long[] out = new long[gaps.length + 2];
+      int n = 0;
+      int i = 0;
+      while (i < gaps.length && gaps[i + 1] < start) {
+        out[n++] = gaps[i];
+        out[n++] = gaps[i + 1];
+        i += 2;
+      }
+      long s = start;
+      long e = end;
+      while (i < gaps.length && gaps[i] <= end) {
+        s = Math.min(s, gaps[i]);
+        e = Math.max(e, gaps[i + 1]);
+        i += 2;
+      }
+      out[n++] = s;
+      out[n++] = e;
+      while (i < gaps.length) {
+        out[n++] = gaps[i++];
+      }
+      gaps = n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /** The total length of the gaps, in milliseconds. */
+    long gapMillis() {
+      long total = 0;
+      if (gaps != null) {
+        for (int i = 0; i < gaps.length; i += 2) {
+          total += gaps[i + 1] - gaps[i];
+        }
+      }
+      return total;
+    }
+
+    int gapCount() {
+      return gaps == null ? 0 : gaps.length / 2;
     }
 
     void merge(Accumulator o) {
+      if (o.gaps != null) {
+        for (int i = 0; i < o.gaps.length; i += 2) {
+          addGap(o.gaps[i], o.gaps[i + 1]);
+        }
+      }
       if (o.count == 0) {
         return;
       }
       if (count == 0) {
-        copyFrom(o);
+        copyTicksFrom(o);
         return;
       }
       count += o.count;
-      if (MidQuote.compareOrder(o.openTime, o.openPartition, o.openOffset,
+      if (Quote.compareOrder(o.openTime, o.openPartition, o.openOffset,
           openTime, openPartition, openOffset) < 0) {
         openTime = o.openTime;
         openPartition = o.openPartition;
         openOffset = o.openOffset;
-        openPrice = o.openPrice;
+        openBid = o.openBid;
+        openAsk = o.openAsk;
       }
-      if (MidQuote.compareOrder(o.closeTime, o.closePartition, o.closeOffset,
+      if (Quote.compareOrder(o.closeTime, o.closePartition, o.closeOffset,
           closeTime, closePartition, closeOffset) > 0) {
         closeTime = o.closeTime;
         closePartition = o.closePartition;
         closeOffset = o.closeOffset;
-        closePrice = o.closePrice;
+        closeBid = o.closeBid;
+        closeAsk = o.closeAsk;
+        closeIngest = o.closeIngest;
       }
-      high = Math.max(high, o.high);
-      low = Math.min(low, o.low);
+      midHigh = Math.max(midHigh, o.midHigh);
+      midLow = Math.min(midLow, o.midLow);
+      bidHigh = Math.max(bidHigh, o.bidHigh);
+      bidLow = Math.min(bidLow, o.bidLow);
+      askHigh = Math.max(askHigh, o.askHigh);
+      askLow = Math.min(askLow, o.askLow);
+      spreadMin = Math.min(spreadMin, o.spreadMin);
+      spreadMax = Math.max(spreadMax, o.spreadMax);
+      spreadSum += o.spreadSum;
     }
 
-    private void copyFrom(Accumulator o) {
+    private void copyTicksFrom(Accumulator o) {
       count = o.count;
       openTime = o.openTime;
       openPartition = o.openPartition;
       openOffset = o.openOffset;
-      openPrice = o.openPrice;
+      openBid = o.openBid;
+      openAsk = o.openAsk;
       closeTime = o.closeTime;
       closePartition = o.closePartition;
       closeOffset = o.closeOffset;
-      closePrice = o.closePrice;
-      high = o.high;
-      low = o.low;
+      closeBid = o.closeBid;
+      closeAsk = o.closeAsk;
+      closeIngest = o.closeIngest;
+      midHigh = o.midHigh;
+      midLow = o.midLow;
+      bidHigh = o.bidHigh;
+      bidLow = o.bidLow;
+      askHigh = o.askHigh;
+      askLow = o.askLow;
+      spreadMin = o.spreadMin;
+      spreadMax = o.spreadMax;
+      spreadSum = o.spreadSum;
+    }
+
+    /** The fields that define the candle, in a fixed order: for equality and the coder. */
+    private long[] tickFields() {
+      return new long[] {openTime, openPartition, openOffset, openBid, openAsk, closeTime, closePartition,
+          closeOffset, closeBid, closeAsk, closeIngest, midHigh, midLow, bidHigh, bidLow, askHigh, askLow,
+          spreadMin, spreadMax, spreadSum};
     }
 
     @Override
     public boolean equals(Object other) {
-      if (!(other instanceof Accumulator)) {
+      if (!(other instanceof Accumulator o)) {
         return false;
       }
-      Accumulator o = (Accumulator) other;
-      if (count != o.count) {
-        return false;
-      }
-      return count == 0
-          || (openTime == o.openTime && openPartition == o.openPartition
-              && openOffset == o.openOffset && openPrice == o.openPrice
-              && closeTime == o.closeTime && closePartition == o.closePartition
-              && closeOffset == o.closeOffset && closePrice == o.closePrice
-              && high == o.high && low == o.low);
+      return count == o.count && java.util.Arrays.equals(gaps, o.gaps)
+          && (count == 0 || java.util.Arrays.equals(tickFields(), o.tickFields()));
     }
 
     @Override
     public int hashCode() {
-      return count == 0 ? 0 : Objects.hash(count, openTime, openOffset, closeTime, closeOffset, high, low);
+      return (count == 0 ? 0 : java.util.Arrays.hashCode(tickFields())) * 31 + java.util.Arrays.hashCode(gaps);
     }
 
     @Override
     public String toString() {
-      return count == 0 ? "Accumulator{empty}"
-          : "Accumulator{count=" + count + ", open=" + openPrice + "@" + openTime + "/" + openPartition
-              + ":" + openOffset + ", close=" + closePrice + "@" + closeTime + "/" + closePartition
-              + ":" + closeOffset + ", high=" + high + ", low=" + low + "}";
+      String g = gaps == null ? "" : ", gaps=" + java.util.Arrays.toString(gaps);
+      return count == 0 ? "Accumulator{empty" + g + "}"
+          : "Accumulator{count=" + count + ", open=" + openBid + "/" + openAsk + "@" + openTime + "/"
+              + openPartition + ":" + openOffset + ", close=" + closeBid + "/" + closeAsk + "@" + closeTime
+              + "/" + closePartition + ":" + closeOffset + ", mid high=" + midHigh + ", low=" + midLow + g + "}";
     }
   }
 
-  /** Variable-length integers; an empty accumulator is one byte. Deterministic. */
+  /** Variable-length integers; an empty accumulator is two bytes. Deterministic. */
   public static final class AccumulatorCoder extends AtomicCoder<Accumulator> {
+    // Changed with the quality fields (issue 16): state written by the mid-only coder is refused.
+    private static final long serialVersionUID = -3199407879032117461L;
+
     static final AccumulatorCoder INSTANCE = new AccumulatorCoder();
 
     public static AccumulatorCoder of() {
@@ -234,38 +352,72 @@ public final class OhlcCombineFn extends CombineFn<MidQuote, OhlcCombineFn.Accum
     @Override
     public void encode(Accumulator a, OutputStream out) throws IOException {
       VarInt.encode(a.count, out);
-      if (a.count == 0) {
+      if (a.count > 0) {
+        // Field by field, in tickFields() order, without its array: this runs for every partial.
+        VarInt.encode(a.openTime, out);
+        VarInt.encode(a.openPartition, out);
+        VarInt.encode(a.openOffset, out);
+        VarInt.encode(a.openBid, out);
+        VarInt.encode(a.openAsk, out);
+        VarInt.encode(a.closeTime, out);
+        VarInt.encode(a.closePartition, out);
+        VarInt.encode(a.closeOffset, out);
+        VarInt.encode(a.closeBid, out);
+        VarInt.encode(a.closeAsk, out);
+        VarInt.encode(a.closeIngest, out);
+        VarInt.encode(a.midHigh, out);
+        VarInt.encode(a.midLow, out);
+        VarInt.encode(a.bidHigh, out);
+        VarInt.encode(a.bidLow, out);
+        VarInt.encode(a.askHigh, out);
+        VarInt.encode(a.askLow, out);
+        VarInt.encode(a.spreadMin, out);
+        VarInt.encode(a.spreadMax, out);
+        VarInt.encode(a.spreadSum, out);
+      }
+      if (a.gaps == null) {
+        VarInt.encode(0, out);
         return;
       }
-      VarInt.encode(a.openTime, out);
-      VarInt.encode(a.openPartition, out);
-      VarInt.encode(a.openOffset, out);
-      VarInt.encode(a.openPrice, out);
-      VarInt.encode(a.closeTime, out);
-      VarInt.encode(a.closePartition, out);
-      VarInt.encode(a.closeOffset, out);
-      VarInt.encode(a.closePrice, out);
-      VarInt.encode(a.high, out);
-      VarInt.encode(a.low, out);
+      VarInt.encode(a.gaps.length / 2, out);
+      for (long v : a.gaps) {
+        VarInt.encode(v, out);
+      }
     }
 
     @Override
     public Accumulator decode(InputStream in) throws IOException {
       Accumulator a = new Accumulator();
       a.count = VarInt.decodeLong(in);
-      if (a.count == 0) {
-        return a;
+      if (a.count > 0) {
+        a.openTime = VarInt.decodeLong(in);
+        a.openPartition = VarInt.decodeInt(in);
+        a.openOffset = VarInt.decodeLong(in);
+        a.openBid = VarInt.decodeLong(in);
+        a.openAsk = VarInt.decodeLong(in);
+        a.closeTime = VarInt.decodeLong(in);
+        a.closePartition = VarInt.decodeInt(in);
+        a.closeOffset = VarInt.decodeLong(in);
+        a.closeBid = VarInt.decodeLong(in);
+        a.closeAsk = VarInt.decodeLong(in);
+        a.closeIngest = VarInt.decodeLong(in);
+        a.midHigh = VarInt.decodeLong(in);
+        a.midLow = VarInt.decodeLong(in);
+        a.bidHigh = VarInt.decodeLong(in);
+        a.bidLow = VarInt.decodeLong(in);
+        a.askHigh = VarInt.decodeLong(in);
+        a.askLow = VarInt.decodeLong(in);
+        a.spreadMin = VarInt.decodeLong(in);
+        a.spreadMax = VarInt.decodeLong(in);
+        a.spreadSum = VarInt.decodeLong(in);
       }
-      a.openTime = VarInt.decodeLong(in);
-      a.openPartition = VarInt.decodeInt(in);
-      a.openOffset = VarInt.decodeLong(in);
-      a.openPrice = VarInt.decodeLong(in);
-      a.closeTime = VarInt.decodeLong(in);
-      a.closePartition = VarInt.decodeInt(in);
-      a.closeOffset = VarInt.decodeLong(in);
-      a.closePrice = VarInt.decodeLong(in);
-      a.high = VarInt.decodeLong(in);
-      a.low = VarInt.decodeLong(in);
+      int intervals = VarInt.decodeInt(in);
+      if (intervals > 0) {
+        a.gaps = new long[intervals * 2];
+        for (int i = 0; i < a.gaps.length; i++) {
+          a.gaps[i] = VarInt.decodeLong(in);
+        }
+      }
       return a;
     }
 

@@ -33,6 +33,8 @@ import org.joda.time.Duration;
  * per-element cost of a source once per batch instead of once per tick.
  */
 public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<String, TickValue>>> {
+  // The value the JVM derived before it was declared: savepoints taken since stay readable.
+  private static final long serialVersionUID = -4889886956209684220L;
 
   /**
    * At most this many records per batch: about one Flink bundle ({@code --maxBundleSize}); under
@@ -97,6 +99,9 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
   /** Emits each record of a batch at its own event time. */
   static final class UnbatchFn
       extends DoFn<List<TimestampedValue<KafkaRecord<String, TickValue>>>, KafkaRecord<String, TickValue>> {
+    // The value the JVM derived before it was declared: savepoints taken since stay readable.
+    private static final long serialVersionUID = 8136713904866482296L;
+
     @ProcessElement
     public void process(@Element List<TimestampedValue<KafkaRecord<String, TickValue>>> batch,
         OutputReceiver<KafkaRecord<String, TickValue>> out) {

@@ -69,7 +69,7 @@ public record ResumePoint(Map<Integer, Long> startOffsets, long finalThrough, St
   /**
    * Resolves {@code --startFrom} against the table's progress and the topic's offsets.
    *
-   * @throws Preflight.ServiceUnavailableException naming the service that did not answer
+   * @throws ServiceUnavailableException naming the service that did not answer
    */
   public static ResumePoint resolve(String startFrom, JdbcSettings jdbc, String table,
       CandleWindowing windowing, String bootstrapServers, String topic) {
@@ -78,7 +78,7 @@ public record ResumePoint(Map<Integer, Long> startOffsets, long finalThrough, St
       try (Connection c = jdbc.connect(TIMEOUT_SECONDS)) {
         finalThrough = CandleSchema.finalThrough(c, table);
       } catch (SQLException e) {
-        throw new Preflight.ServiceUnavailableException("PostgreSQL at " + jdbc.url()
+        throw new ServiceUnavailableException("PostgreSQL at " + jdbc.url()
             + " did not say how far " + table + " is final (" + e.getMessage() + ")");
       }
       if (finalThrough.isEmpty()) {
@@ -133,12 +133,12 @@ public record ResumePoint(Map<Integer, Long> startOffsets, long finalThrough, St
       }
       return offsets;
     } catch (ExecutionException | TimeoutException e) {
-      throw new Preflight.ServiceUnavailableException("Kafka at " + bootstrapServers + " did not give the "
+      throw new ServiceUnavailableException("Kafka at " + bootstrapServers + " did not give the "
           + "offsets of " + topic + " to resume from within " + TIMEOUT_SECONDS + " s ("
           + (e.getCause() == null ? e : e.getCause()).getMessage() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Preflight.ServiceUnavailableException("interrupted while reading the offsets of " + topic);
+      throw new ServiceUnavailableException("interrupted while reading the offsets of " + topic);
     }
   }
 }

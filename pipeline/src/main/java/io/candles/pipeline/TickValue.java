@@ -1,9 +1,11 @@
 package io.candles.pipeline;
 
+import io.candles.contract.Gap;
 import io.candles.contract.RejectReason;
 import io.candles.contract.RejectedTickException;
 import io.candles.contract.Tick;
 import io.candles.contract.TickJson;
+import io.candles.contract.TickRecord;
 import io.candles.contract.Prices;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +24,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * A tick record's value as the pipeline reads it: parsed and validated once, where Kafka's bytes
  * are deserialized ({@link TickValueDeserializer}), so the timestamp policy and
- * {@link ParseTicks} share one parse. Either the accepted {@link Tick}, or the rejection with the
+ * {@link RouteTicks} share one parse. Either the accepted {@link Tick}, or the rejection with the
  * raw value it must carry to the dead-letter topic.
  */
 public sealed interface TickValue {
@@ -30,29 +32,40 @@ public sealed interface TickValue {
   /**
    * A value that meets the contract. {@link EventTimePolicy} may still find it late (read after
    * the allowed lateness of its windows) while the reader stamps it: it then marks it, once,
-   * before the record leaves the reader, and {@link ParseTicks} sends it to the dead-letter topic
+   * before the record leaves the reader, and {@link RouteTicks} sends it to the dead-letter topic
    * instead of the candles. A mark rather than a new value because KafkaIO hands the policy a
    * record whose value it cannot replace; nothing touches the mark after the record is emitted.
    */
   final class Accepted implements TickValue {
     private static final long NOT_LATE = Long.MIN_VALUE;
 
-    private final Tick tick;
+    /** A {@link Tick}, or a {@link Gap} the ingester marked: both are timed and take windows. */
+    private final TickRecord record;
     /** The bytes Kafka delivered (referenced, not copied), for a late tick's dead letter. */
     private final byte @Nullable [] raw;
     private long lateAgainstWatermark = NOT_LATE;
 
-    public Accepted(Tick tick) {
-      this(tick, null);
+    public Accepted(TickRecord record) {
+      this(record, null);
     }
 
-    public Accepted(Tick tick, byte @Nullable [] raw) {
-      this.tick = Objects.requireNonNull(tick);
+    public Accepted(TickRecord record, byte @Nullable [] raw) {
+      this.record = Objects.requireNonNull(record);
       this.raw = raw;
     }
 
+    public TickRecord record() {
+      return record;
+    }
+
+    /** The tick; only when the record is one ({@code record() instanceof Tick}). */
     public Tick tick() {
-      return tick;
+      return (Tick) record;
+    }
+
+    /** Where the record sits in event time: a tick's event time, a gap's start. */
+    public long eventTimeMillis() {
+      return record instanceof Tick t ? t.eventTimeMillis() : ((Gap) record).startMillis();
     }
 
     /** Whether the reader found it late; see {@link #lateAgainstWatermark()}. */
@@ -77,6 +90,10 @@ public sealed interface TickValue {
       if (raw != null) {
         return new String(raw, StandardCharsets.UTF_8);
       }
+      if (record instanceof Gap gap) {
+        return TickJson.write(gap);
+      }
+      Tick tick = (Tick) record;
       return TickJson.write(tick.pair(), Prices.priceToDecimal(tick.bid()).toPlainString(),
           Prices.priceToDecimal(tick.ask()).toPlainString(), tick.eventTimeMillis(),
           tick.ingestTimeMillis(), tick.exchange(), tick.updateId());
@@ -85,19 +102,19 @@ public sealed interface TickValue {
     @Override
     public boolean equals(Object o) {
       // The raw bytes travel (and so count) only with a late tick.
-      return o instanceof Accepted a && a.tick.equals(tick)
+      return o instanceof Accepted a && a.record.equals(record)
           && a.lateAgainstWatermark == lateAgainstWatermark
           && (!isLate() || Arrays.equals(a.raw, raw));
     }
 
     @Override
     public int hashCode() {
-      return tick.hashCode() * 31 + Long.hashCode(lateAgainstWatermark);
+      return record.hashCode() * 31 + Long.hashCode(lateAgainstWatermark);
     }
 
     @Override
     public String toString() {
-      return "Accepted[" + tick + (isLate() ? ", late against " + lateAgainstWatermark : "") + "]";
+      return "Accepted[" + record + (isLate() ? ", late against " + lateAgainstWatermark : "") + "]";
     }
   }
 
@@ -119,6 +136,9 @@ public sealed interface TickValue {
    * so a checkpoint survives a reordering of the enum.
    */
   final class Coder extends AtomicCoder<TickValue> {
+    // The value the JVM derived before it was declared: savepoints taken since stay readable.
+    private static final long serialVersionUID = -9164611519151098438L;
+
     private static final Coder INSTANCE = new Coder();
     private static final StringUtf8Coder STRING = StringUtf8Coder.of();
     private static final NullableCoder<String> NULLABLE = NullableCoder.of(STRING);
@@ -126,6 +146,8 @@ public sealed interface TickValue {
     private static final int ACCEPTED = 0;
     private static final int REJECTED = 1;
     private static final int LATE = 2;
+    private static final int GAP = 3;
+    private static final int LATE_GAP = 4;
 
     public static Coder of() {
       return INSTANCE;
@@ -133,7 +155,14 @@ public sealed interface TickValue {
 
     @Override
     public void encode(TickValue value, OutputStream out) throws IOException {
-      if (value instanceof Accepted a) {
+      if (value instanceof Accepted a && a.record() instanceof Gap g) {
+        out.write(a.isLate() ? LATE_GAP : GAP);
+        GapCoder.of().encode(g, out);
+        if (a.isLate()) {
+          VarInt.encode(a.lateAgainstWatermark(), out);
+          BYTES.encode(a.raw, out);
+        }
+      } else if (value instanceof Accepted a) {
         out.write(a.isLate() ? LATE : ACCEPTED);
         Tick t = a.tick();
         STRING.encode(t.pair(), out);
@@ -167,6 +196,16 @@ public sealed interface TickValue {
         }
         long watermark = VarInt.decodeLong(in);
         Accepted late = new Accepted(tick, BYTES.decode(in));
+        late.markLate(watermark);
+        return late;
+      }
+      if (tag == GAP || tag == LATE_GAP) {
+        Gap gap = GapCoder.of().decode(in);
+        if (tag == GAP) {
+          return new Accepted(gap);
+        }
+        long watermark = VarInt.decodeLong(in);
+        Accepted late = new Accepted(gap, BYTES.decode(in));
         late.markLate(watermark);
         return late;
       }

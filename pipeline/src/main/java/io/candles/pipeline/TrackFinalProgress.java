@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
  * that lags only makes a restart read a little more.
  */
 final class TrackFinalProgress extends PTransform<PCollection<Candle>, PDone> {
+  private static final long serialVersionUID = 1L;
 
   private final JdbcSettings jdbc;
   private final String table;
@@ -93,12 +94,16 @@ final class TrackFinalProgress extends PTransform<PCollection<Candle>, PDone> {
 
   /** Carries the watermark of the writes into the same shape as the window ends. */
   static final class NoElementsFn extends DoFn<Void, KV<String, Long>> {
+    private static final long serialVersionUID = 1L;
+
     @ProcessElement
     public void process() {}
   }
 
   /** One key, so one timer follows the whole table. */
   static final class FinalWindowEndFn extends DoFn<Candle, KV<String, Long>> {
+    private static final long serialVersionUID = 1L;
+
     @ProcessElement
     public void process(@Element Candle c, OutputReceiver<KV<String, Long>> out) {
       if (c.isFinal()) {
@@ -108,6 +113,8 @@ final class TrackFinalProgress extends PTransform<PCollection<Candle>, PDone> {
   }
 
   static final class RecordFn extends DoFn<KV<String, Long>, Void> {
+    private static final long serialVersionUID = 1L;
+
     private static final Logger LOG = LoggerFactory.getLogger(TrackFinalProgress.class);
 
     private final JdbcSettings jdbc;

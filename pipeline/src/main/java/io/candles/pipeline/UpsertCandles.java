@@ -1,10 +1,14 @@
 package io.candles.pipeline;
 
 import io.candles.contract.Prices;
+import io.candles.contract.Tick;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.jdbc.JdbcIO;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -15,12 +19,15 @@ import org.joda.time.Duration;
  * Upserts candles into PostgreSQL in batches, on {@code (currency_pair, open_time)}.
  *
  * <p>A row is never replaced by an older state of itself: the update applies only when the new
- * state has more ticks, or the same ticks and newly final. So replays (a restart, a retry, a
+ * state has more ticks or more gap time (and less of neither), or the same and newly final. So replays (a restart, a retry, a
  * rewind) and panes that arrive out of order leave the newest state in place, and replaying the
  * same panes changes nothing, not even {@code updated_at}. {@code is_final} never goes back to
  * false.
  */
 public final class UpsertCandles extends PTransform<PCollection<Candle>, PCollection<Void>> {
+  // The value the JVM derived before it was declared: savepoints taken since stay readable.
+  private static final long serialVersionUID = 5946737690648695352L;
+
 
   /**
    * How long a batch of rows may wait to fill before it is written, by default. Every row waits
@@ -60,20 +67,31 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PCollec
     return table;
   }
 
+  /** The columns written, in the order {@link #bind} sets them (updated_at is the server's). */
+  static final List<String> COLUMNS = List.of("currency_pair", "open_price", "high_price", "low_price",
+      "close_price", "open_time", "close_time", "tick_count", "last_event_time", "is_final",
+      "last_ingest_time", "bid_open", "bid_high", "bid_low", "bid_close", "ask_open", "ask_high", "ask_low",
+      "ask_close", "spread_min", "spread_max", "spread_mean", "gap_ms", "gap_count");
+
   /** The upsert statement for {@code table}. */
   public static String upsertSql(String table) {
-    return "INSERT INTO " + table + " AS c (currency_pair, open_price, high_price, low_price, "
-        + "close_price, open_time, close_time, tick_count, last_event_time, is_final, updated_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp()) "
+    List<String> updates = new ArrayList<>();
+    for (String column : COLUMNS) {
+      if (column.equals("is_final")) {
+        updates.add("is_final = EXCLUDED.is_final OR c.is_final");
+      } else if (!column.equals("currency_pair") && !column.equals("open_time")) {
+        updates.add(column + " = EXCLUDED." + column);
+      }
+    }
+    return "INSERT INTO " + table + " AS c (" + String.join(", ", COLUMNS) + ", updated_at) "
+        + "VALUES (" + "?, ".repeat(COLUMNS.size()) + "clock_timestamp()) "
         + "ON CONFLICT (currency_pair, open_time) DO UPDATE SET "
-        + "open_price = EXCLUDED.open_price, high_price = EXCLUDED.high_price, "
-        + "low_price = EXCLUDED.low_price, close_price = EXCLUDED.close_price, "
-        + "close_time = EXCLUDED.close_time, tick_count = EXCLUDED.tick_count, "
-        + "last_event_time = EXCLUDED.last_event_time, "
-        + "is_final = EXCLUDED.is_final OR c.is_final, updated_at = EXCLUDED.updated_at "
-        // The guard: only a newer state of the row may replace it.
-        + "WHERE c.tick_count < EXCLUDED.tick_count "
-        + "OR (c.tick_count = EXCLUDED.tick_count AND EXCLUDED.is_final AND NOT c.is_final)";
+        + String.join(", ", updates) + ", updated_at = EXCLUDED.updated_at "
+        // The guard: only a newer state of the row may replace it. Panes accumulate, so a newer
+        // state has no fewer ticks and no less gap time, and more of one, or is newly final.
+        + "WHERE EXCLUDED.tick_count >= c.tick_count AND EXCLUDED.gap_ms >= c.gap_ms "
+        + "AND (EXCLUDED.tick_count > c.tick_count OR EXCLUDED.gap_ms > c.gap_ms "
+        + "OR (EXCLUDED.is_final AND NOT c.is_final))";
   }
 
   /**
@@ -101,7 +119,9 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PCollec
         .withResults());
   }
 
-  static void bind(Candle c, PreparedStatement ps) throws SQLException {
+  /** Sets the parameters of {@link #upsertSql} for one candle. */
+  public static void bind(Candle c, PreparedStatement ps) throws SQLException {
+    Ohlc o = c.ohlc();
     ps.setString(1, c.pair());
     ps.setBigDecimal(2, Prices.midToDecimal(c.open()));
     ps.setBigDecimal(3, Prices.midToDecimal(c.high()));
@@ -112,6 +132,24 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PCollec
     ps.setLong(8, c.tickCount());
     ps.setObject(9, utc(c.lastEventTimeMillis()));
     ps.setBoolean(10, c.isFinal());
+    ps.setObject(11, o.lastIngestTimeMillis() == Tick.NO_TIME ? null : utc(o.lastIngestTimeMillis()),
+        Types.TIMESTAMP);
+    int i = bindBar(ps, 12, o.bid());
+    i = bindBar(ps, i, o.ask());
+    ps.setBigDecimal(i++, Prices.priceToDecimal(o.spreadMin()));
+    ps.setBigDecimal(i++, Prices.priceToDecimal(o.spreadMax()));
+    ps.setBigDecimal(i++, o.spreadMean());
+    ps.setLong(i++, o.gapMillis());
+    ps.setInt(i, o.gapCount());
+  }
+
+  /** Sets a bid or ask bar (10^-8 units) from parameter {@code first}; the next free one is returned. */
+  private static int bindBar(PreparedStatement ps, int first, Bar bar) throws SQLException {
+    ps.setBigDecimal(first, Prices.priceToDecimal(bar.open()));
+    ps.setBigDecimal(first + 1, Prices.priceToDecimal(bar.high()));
+    ps.setBigDecimal(first + 2, Prices.priceToDecimal(bar.low()));
+    ps.setBigDecimal(first + 3, Prices.priceToDecimal(bar.close()));
+    return first + 4;
   }
 
   private static LocalDateTime utc(long millis) {

@@ -12,6 +12,8 @@ import org.joda.time.Duration;
  * ({@link TrackFinalProgress}) for the next restart.
  */
 public final class WriteCandles extends PTransform<PCollection<Candle>, PDone> {
+  private static final long serialVersionUID = 1L;
+
 
   private final JdbcSettings jdbc;
   private final String table;

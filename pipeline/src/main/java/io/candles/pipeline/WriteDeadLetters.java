@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * dead letters are acknowledged before the bundle completes: at least once.
  */
 public final class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, PDone> {
+  // The value the JVM derived before it was declared: savepoints taken since stay readable.
+  private static final long serialVersionUID = 7948907269561659236L;
 
   /** Metric counting dead letters the broker refused for good. */
   public static final String REFUSED = "dead_letters_refused";
@@ -55,18 +57,22 @@ public final class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, 
   }
 
   static final class ProduceFn extends DoFn<DeadLetter, Void> {
+    private static final long serialVersionUID = 1L;
+
     private static final Logger LOG = LoggerFactory.getLogger(WriteDeadLetters.class);
     private static final long RETRY_PAUSE_MILLIS = 1_000;
 
     private final String bootstrapServers;
     private final String topic;
-    private final Counter written = Metrics.counter(ParseTicks.METRICS_NAMESPACE, WRITTEN);
-    private final Counter refused = Metrics.counter(ParseTicks.METRICS_NAMESPACE, REFUSED);
+    private final Counter written = Metrics.counter(RouteTicks.METRICS_NAMESPACE, WRITTEN);
+    private final Counter refused = Metrics.counter(RouteTicks.METRICS_NAMESPACE, REFUSED);
     private transient KafkaProducer<String, String> producer;
     /** Sends of this bundle that failed with an error that may pass, to send again. */
     private transient ConcurrentLinkedQueue<ProducerRecord<String, String>> retry;
     private transient AtomicLong acknowledged;
     private transient AtomicLong refusedInBundle;
+    /** Sends whose callback has not run yet; guarded by itself. */
+    private transient long[] inFlight;
 
     ProduceFn(String bootstrapServers, String topic) {
       this.bootstrapServers = bootstrapServers;
@@ -84,6 +90,7 @@ public final class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, 
       retry = new ConcurrentLinkedQueue<>();
       acknowledged = new AtomicLong();
       refusedInBundle = new AtomicLong();
+      inFlight = new long[1];
     }
 
     @ProcessElement
@@ -92,23 +99,62 @@ public final class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, 
     }
 
     private void send(ProducerRecord<String, String> record) {
-      producer.send(record, (metadata, e) -> {
-        if (e == null) {
-          acknowledged.incrementAndGet();
-        } else if (e instanceof RetriableException) {
-          retry.add(record);
-        } else {
-          refusedInBundle.incrementAndGet();
-          LOG.warn("The broker refused a dead letter for {} (key {}, {} characters): {}. It is counted in "
-              + "metric {}:{} and not sent again.", topic, record.key(), record.value().length(), e.toString(),
-              ParseTicks.METRICS_NAMESPACE, REFUSED);
+      synchronized (inFlight) {
+        inFlight[0]++;
+      }
+      try {
+        producer.send(record, (metadata, e) -> {
+          try {
+            onCompletion(record, e);
+          } finally {
+            done();
+          }
+        });
+      } catch (RuntimeException e) {
+        // A send refused before it was queued (the producer closed, its buffer full too long).
+        done();
+        throw e;
+      }
+    }
+
+    private void done() {
+      synchronized (inFlight) {
+        inFlight[0]--;
+        inFlight.notifyAll();
+      }
+    }
+
+    private void onCompletion(ProducerRecord<String, String> record, Exception e) {
+      if (e == null) {
+        acknowledged.incrementAndGet();
+      } else if (e instanceof RetriableException) {
+        retry.add(record);
+      } else {
+        refusedInBundle.incrementAndGet();
+        LOG.warn("The broker refused a dead letter for {} (key {}, {} characters): {}. It is counted in "
+            + "metric {}:{} and not sent again.", topic, record.key(), record.value().length(), e.toString(),
+            RouteTicks.METRICS_NAMESPACE, REFUSED);
+      }
+    }
+
+    /**
+     * Waits until every send of this bundle has run its callback. {@code flush()} alone is not
+     * enough: when the broker refuses a batch as too large, the producer splits it and sends the
+     * parts again, and a flush that began before the split returns without waiting for them, so
+     * their callbacks could run after the bundle's counts were taken (KAFKA-9312, KAFKA-19479).
+     */
+    private void awaitCallbacks() throws InterruptedException {
+      producer.flush();
+      synchronized (inFlight) {
+        while (inFlight[0] > 0) {
+          inFlight.wait();
         }
-      });
+      }
     }
 
     @FinishBundle
     public void finishBundle() throws InterruptedException {
-      producer.flush();
+      awaitCallbacks();
       while (!retry.isEmpty()) {
         LOG.warn("{} dead letter(s) for {} could not be written yet (is the broker at {} reachable?); "
             + "sending them again", retry.size(), topic, bootstrapServers);
@@ -116,7 +162,7 @@ public final class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, 
         List<ProducerRecord<String, String>> again = List.copyOf(retry);
         retry.clear();
         again.forEach(this::send);
-        producer.flush();
+        awaitCallbacks();
       }
       written.inc(acknowledged.getAndSet(0));
       refused.inc(refusedInBundle.getAndSet(0));

@@ -36,17 +36,18 @@ public class CombineTicksInBundleTest {
   private static final Duration SIZE = Duration.standardMinutes(5);
 
   /** Ticks of three pairs over 12 minutes, in shuffled order, with ties on event time. */
-  private static List<TimestampedValue<KV<String, MidQuote>>> ticks() {
+  private static List<TimestampedValue<KV<String, Quote>>> ticks() {
     Random random = new Random(42);
-    List<TimestampedValue<KV<String, MidQuote>>> ticks = new ArrayList<>();
+    List<TimestampedValue<KV<String, Quote>>> ticks = new ArrayList<>();
     String[] pairs = {"BTCUSDT", "ETHUSDT", "SOLUSDT"};
     for (int i = 0; i < 3_000; i++) {
       String pair = pairs[random.nextInt(pairs.length)];
       // Whole seconds, so many ticks share an event time and the offset decides open and close.
       Instant t = BASE.plus(Duration.standardSeconds(random.nextInt(12 * 60)));
-      long mid = 1_000_000 + random.nextInt(10_000);
-      ticks.add(TimestampedValue.of(
-          KV.of(pair, new MidQuote(t.getMillis(), mid, random.nextInt(4), i)), t));
+      long bid = 1_000_000 + random.nextInt(10_000);
+      long ask = bid + random.nextInt(50);
+      ticks.add(TimestampedValue.of(KV.of(pair,
+          new Quote(t.getMillis(), t.getMillis() + random.nextInt(100), bid, ask, random.nextInt(4), i)), t));
     }
     return ticks;
   }
@@ -57,8 +58,8 @@ public class CombineTicksInBundleTest {
 
   @Test
   public void partialsCombineIntoTheSameCandlesAsTheTicks() {
-    PCollection<KV<String, MidQuote>> quotes = p.apply(Create.timestamped(ticks())
-        .withCoder(KvCoder.of(StringUtf8Coder.of(), MidQuote.Coder.of())));
+    PCollection<KV<String, Quote>> quotes = p.apply(Create.timestamped(ticks())
+        .withCoder(KvCoder.of(StringUtf8Coder.of(), Quote.Coder.of())));
 
     PCollection<KV<String, Ohlc>> fromTicks = quotes
         .apply("WindowTicks", sliding())
@@ -80,7 +81,7 @@ public class CombineTicksInBundleTest {
     List<String> out = new ArrayList<>();
     java.util.Map<String, OhlcCombineFn.Accumulator> byKey = new java.util.TreeMap<>();
     OhlcCombineFn fn = new OhlcCombineFn();
-    for (TimestampedValue<KV<String, MidQuote>> t : ticks()) {
+    for (TimestampedValue<KV<String, Quote>> t : ticks()) {
       for (var w : SlidingWindows.of(SIZE).every(PERIOD).assignWindows(t.getTimestamp())) {
         String key = t.getValue().getKey() + "@" + w.start().getMillis();
         byKey.put(key, fn.addInput(byKey.getOrDefault(key, fn.createAccumulator()),
@@ -106,7 +107,7 @@ public class CombineTicksInBundleTest {
   public void aPartialHoldsOneSliceOfOnePairAndCarriesItsEarliestTimestamp() {
     PCollection<KV<String, OhlcCombineFn.Accumulator>> partials = p
         .apply(Create.timestamped(ticks())
-            .withCoder(KvCoder.of(StringUtf8Coder.of(), MidQuote.Coder.of())))
+            .withCoder(KvCoder.of(StringUtf8Coder.of(), Quote.Coder.of())))
         .apply(new CombineTicksInBundle(PERIOD));
 
     PAssert.that(partials.apply(ParDo.of(new CheckPartial()))).satisfies(results -> {

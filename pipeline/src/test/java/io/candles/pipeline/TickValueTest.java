@@ -4,8 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import io.candles.contract.Gap;
+import io.candles.contract.GapCause;
 import io.candles.contract.RejectReason;
 import io.candles.contract.Tick;
+import io.candles.contract.TickJson;
 import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.junit.Test;
@@ -64,6 +67,25 @@ public class TickValueTest {
     CoderProperties.coderDecodeEncodeEqual(coder, deserialize("garbage"));
     CoderProperties.coderDecodeEncodeEqual(coder, deserialize(null));
     CoderProperties.coderDeterministic(coder, deserialize(VALUE), deserialize(VALUE));
+  }
+
+  @Test
+  public void gapRecordsAreAcceptedTimedAtTheirStartAndRoundTripLateOrNot() throws Exception {
+    long now = System.currentTimeMillis();
+    Gap gap = new Gap("BTCUSDT", now - 40_000, now - 1_000, GapCause.RECONNECT);
+    TickValue v = deserialize(TickJson.write(gap));
+    assertTrue(v instanceof TickValue.Accepted);
+    TickValue.Accepted a = (TickValue.Accepted) v;
+    assertEquals(gap, a.record());
+    assertEquals(now - 40_000, a.eventTimeMillis());
+    TickValue.Coder coder = TickValue.Coder.of();
+    CoderProperties.coderDecodeEncodeEqual(coder, v);
+    a.markLate(now);
+    CoderProperties.coderDecodeEncodeEqual(coder, a);
+    assertEquals(TickJson.write(gap), a.rawText());
+    // A gap ending in the future would mark windows not yet lived: refused like a tick from there.
+    TickValue future = deserialize(TickJson.write(new Gap("BTCUSDT", now, now + 3_600_000, GapCause.STOPPED)));
+    assertEquals(RejectReason.EVENT_TIME_IN_FUTURE, ((TickValue.Rejected) future).reason());
   }
 
   @Test

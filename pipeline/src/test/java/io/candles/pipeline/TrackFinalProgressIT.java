@@ -2,6 +2,8 @@ package io.candles.pipeline;
 
 import static org.junit.Assert.assertEquals;
 
+import io.candles.testkit.Database;
+import io.candles.testkit.Services;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -26,13 +28,13 @@ public class TrackFinalProgressIT {
   private static final long MINUTE = 60_000;
 
   private static Candle candle(String pair, long open, long count, boolean isFinal) {
-    return new Candle(pair, open, open + 5 * MINUTE, 1_000_000_000L, 3_000_000_000L, 500_000_000L,
+    return TestCandles.ofMids(pair, open, open + 5 * MINUTE, 1_000_000_000L, 3_000_000_000L, 500_000_000L,
         2_000_000_000L, count, open + 1000, isFinal);
   }
 
   @Test
   public void theTableIsFinalThroughTheNewestWindowWhoseFinalCandlesAreWritten() throws SQLException {
-    JdbcSettings jdbc = TestServices.jdbc();
+    JdbcSettings jdbc = jdbc();
     try (Connection c = jdbc.connect(10)) {
       CandleSchema.apply(c, TABLE, Duration.standardMinutes(5), Duration.standardMinutes(1));
     }
@@ -54,5 +56,10 @@ public class TrackFinalProgressIT {
     try (Connection c = jdbc.connect(10)) {
       assertEquals(Optional.of(T + 6 * MINUTE), CandleSchema.finalThrough(c, TABLE));
     }
+  }
+
+  private static JdbcSettings jdbc() {
+    Database db = Services.database();
+    return new JdbcSettings(db.url(), db.user(), db.password());
   }
 }

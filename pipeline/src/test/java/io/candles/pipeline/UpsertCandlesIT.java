@@ -3,6 +3,8 @@ package io.candles.pipeline;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 
+import io.candles.testkit.Database;
+import io.candles.testkit.Services;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,7 +27,7 @@ public class UpsertCandlesIT {
 
   @BeforeClass
   public static void createTable() throws SQLException {
-    try (Connection c = TestServices.jdbc().connect(10)) {
+    try (Connection c = jdbc().connect(10)) {
       CandleSchema.apply(c, TABLE, Duration.standardMinutes(5), Duration.standardMinutes(1));
       // Applying it twice changes nothing: the schema is idempotent.
       CandleSchema.apply(c, TABLE, Duration.standardMinutes(5), Duration.standardMinutes(1));
@@ -33,20 +35,20 @@ public class UpsertCandlesIT {
   }
 
   private static Candle candle(String pair, long count, long close, boolean isFinal) {
-    return new Candle(pair, T, T + FIVE_MIN, 1_000_000_000L, 3_000_000_000L, 500_000_000L, close,
+    return TestCandles.ofMids(pair, T, T + FIVE_MIN, 1_000_000_000L, 3_000_000_000L, 500_000_000L, close,
         count, T + 1000 * count + 123, isFinal);
   }
 
   private static void write(Candle... candles) {
     Pipeline p = Pipeline.create(TestPipeline.testingPipelineOptions());
     p.apply(Create.of(List.of(candles)).withCoder(Candle.Coder.of()))
-        .apply(new UpsertCandles(TestServices.jdbc(), TABLE, 100));
+        .apply(new UpsertCandles(jdbc(), TABLE, 100));
     p.run().waitUntilFinish();
   }
 
   /** Every column of the pair's row, as text, updated_at and id included. */
   private static List<String> row(String pair) throws SQLException {
-    try (Connection c = TestServices.jdbc().connect(10);
+    try (Connection c = jdbc().connect(10);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("select id, currency_pair, open_price, high_price, low_price, "
             + "close_price, open_time, close_time, tick_count, is_final, updated_at, last_event_time from "
@@ -116,5 +118,57 @@ public class UpsertCandlesIT {
     assertEquals("7", late.get(8));
     assertEquals("2.3", late.get(5));
     assertEquals("t", late.get(9));
+  }
+
+  /** A candle with every quality field set: bid 1.5/2/1/1.9, ask 1.6/2.2/1.05/2.0, a 40 s gap. */
+  private static Candle qualityCandle(String pair, long count, long gapMillis, int gapCount) {
+    Ohlc o = new Ohlc(new Bar(1_550_000_000L, 2_100_000_000L, 1_025_000_000L, 1_950_000_000L),
+        new Bar(150_000_000L, 200_000_000L, 100_000_000L, 190_000_000L),
+        new Bar(160_000_000L, 220_000_000L, 105_000_000L, 200_000_000L),
+        1_000_000L, 20_000_000L, 30_000_000L, count, T + 4_000, T + 4_250, gapMillis, gapCount);
+    return new Candle(pair, T, T + FIVE_MIN, o, false);
+  }
+
+  private static List<String> qualityRow(String pair) throws SQLException {
+    try (Connection c = jdbc().connect(10);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select bid_open, bid_high, bid_low, bid_close, ask_open, ask_high, "
+            + "ask_low, ask_close, spread_min, spread_max, spread_mean, last_ingest_time, gap_ms, gap_count, "
+            + "tick_count from " + TABLE + " where currency_pair = '" + pair + "'")) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        for (int i = 1; i <= 15; i++) {
+          out.add(rs.getString(i));
+        }
+      }
+      return out;
+    }
+  }
+
+  @Test
+  public void writesTheQualityColumnsExactly() throws SQLException {
+    write(qualityCandle("QQQUSDT", 3, 40_000, 1));
+    assertEquals(List.of("1.5", "2", "1", "1.9", "1.6", "2.2", "1.05", "2",
+        // min and max spread; the mean is 0.3 over 3 ticks.
+        "0.01", "0.2", "0.1", "2021-10-14 18:54:04.25", "40000", "1", "3"), qualityRow("QQQUSDT"));
+  }
+
+  @Test
+  public void aPaneWithMoreGapTimeUpdatesTheRowAndOneWithLessNeverDoes() throws SQLException {
+    write(qualityCandle("GGGUSDT", 3, 0, 0));
+    // The same ticks, and a gap the ingester marked after them: a newer state of the row.
+    write(qualityCandle("GGGUSDT", 3, 40_000, 1));
+    assertEquals("40000", qualityRow("GGGUSDT").get(12));
+    // An older pane (less gap) arriving late, even with the same ticks, changes nothing.
+    write(qualityCandle("GGGUSDT", 3, 10_000, 1));
+    assertEquals("40000", qualityRow("GGGUSDT").get(12));
+    // Nor does a pane with more ticks but less gap: no state of an accumulating pane is like that.
+    write(qualityCandle("GGGUSDT", 4, 10_000, 1));
+    assertEquals(List.of("40000", "1", "3"), qualityRow("GGGUSDT").subList(12, 15));
+  }
+
+  private static JdbcSettings jdbc() {
+    Database db = Services.database();
+    return new JdbcSettings(db.url(), db.user(), db.password());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 
 import io.candles.contract.DeadLetter;
 import io.candles.contract.RejectReason;
+import io.candles.testkit.Services;
 import io.candles.testkit.Topics;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public class WriteDeadLettersIT {
 
   @Test
   public void aDeadLetterTheBrokerRefusesIsCountedAndTheOthersAreWritten() throws Exception {
-    String bootstrap = TestServices.kafka().bootstrapServers();
+    String bootstrap = Services.kafka().bootstrapServers();
     String topic = "dlq-refusing";
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       // A topic that takes records of at most 4 KB: an operator's setting, or a smaller broker.
@@ -53,7 +54,7 @@ public class WriteDeadLettersIT {
   private static long counter(PipelineResult result, String name) {
     long sum = 0;
     for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
-      if (c.getName().getNamespace().equals(ParseTicks.METRICS_NAMESPACE) && c.getName().getName().equals(name)) {
+      if (c.getName().getNamespace().equals(RouteTicks.METRICS_NAMESPACE) && c.getName().getName().equals(name)) {
         sum += c.getAttempted();
       }
     }

@@ -1,11 +1,12 @@
 package io.candles.runners;
 
-import io.candles.pipeline.CandleOptions;
 import io.candles.pipeline.CandlePipeline;
 import io.candles.pipeline.CandleSchema;
-import io.candles.pipeline.Durations;
-import io.candles.pipeline.Preflight;
+import io.candles.pipeline.CandleSettings;
 import io.candles.pipeline.ResumePoint;
+import io.candles.pipeline.ServiceUnavailableException;
+import io.candles.process.WatchParent;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -47,7 +48,7 @@ public final class CandlesLauncher {
   private CandlesLauncher() {}
 
   public static void main(String[] args) {
-    PlainJvm.exitWithParent();
+    WatchParent.fromSystemProperty();
     System.exit(run(args));
   }
 
@@ -58,18 +59,25 @@ public final class CandlesLauncher {
 
   /** Runs the pipeline with options from the command line, else from {@code env} (see {@link EnvOptions}). */
   static int run(String[] commandLine, Map<String, String> env) {
-    PipelineOptionsFactory.register(CandleOptions.class);
+    PipelineOptionsFactory.register(LauncherOptions.class);
     List<String> fromEnvironment = new java.util.ArrayList<>();
-    String[] args = EnvOptions.withEnvironment(commandLine, env, fromEnvironment);
+    String[] args;
+    try {
+      args = EnvOptions.withEnvironment(commandLine, env, fromEnvironment);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     if (Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
       System.out.println("Candle pipeline: ticks from Kafka to sliding OHLC candles in PostgreSQL.");
       System.out.println("Usage: --option=value ... (every option below, with its default)");
-      PipelineOptionsFactory.printHelp(System.out, CandleOptions.class);
+      PipelineOptionsFactory.printHelp(System.out, LauncherOptions.class);
       System.out.println("On Apache Flink: --runner=FlinkRunner [--flinkMaster=[local]|host:restPort]; "
           + "every Flink runner option, with its default:");
       System.out.println("  --help=org.apache.beam.runners.flink.FlinkPipelineOptions");
       System.out.println("Options not on the command line are read from environment variables named after them: "
-          + String.join(", ", EnvOptions.variables()) + ".");
+          + String.join(", ", EnvOptions.variables()) + "; or from the file that NAME" + EnvOptions.FILE_SUFFIX
+          + " names (JDBC_PASSWORD" + EnvOptions.FILE_SUFFIX + "=/run/secrets/jdbc_password).");
       return 0;
     }
     Optional<String> helpFor = Arrays.stream(args).filter(a -> a.startsWith("--help="))
@@ -96,23 +104,47 @@ public final class CandlesLauncher {
       // Names only: a value may be a password.
       System.out.println("Options from the environment: " + String.join(", ", fromEnvironment));
     }
-    CandleOptions options;
+    LauncherOptions options;
+    CandleSettings settings;
     try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(CandleOptions.class);
-      Preflight.options(options);
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(LauncherOptions.class);
+      settings = Preflight.options(options);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + firstLine(e.getMessage()) + " (see --help)");
       return 2;
     }
-    String table = CandlePipeline.table(options);
+    if (isFlink(args)) {
+      String savepoint = options.as(FlinkPipelineOptions.class).getSavepointPath();
+      if (savepoint != null && !savepoint.isEmpty()) {
+        try {
+          Optional<String> refusal = SavepointReads.refusal(savepoint, options.getTopic(),
+              options.getBootstrapServers(), CandlesLauncher.class.getClassLoader());
+          if (refusal.isPresent()) {
+            System.err.println("error: " + refusal.get());
+            return 2;
+          }
+        } catch (IOException | RuntimeException e) {
+          System.err.println("warning: cannot tell which topic and brokers the savepoint " + savepoint + " reads ("
+              + firstLine(e.getMessage()) + "): a --topic or --bootstrapServers other than its own would not "
+              + "take effect");
+        }
+      }
+    }
+    String table = settings.table();
     ResumePoint resume;
     try {
       Preflight.kafka(options.getBootstrapServers(), options.getTopic(),
           options.getTopicPartitions(), options.getDlqTopic());
-      Preflight.database(CandlePipeline.jdbc(options), table, CandlePipeline.windowing(options));
-      resume = ResumePoint.resolve(options.getStartFrom(), CandlePipeline.jdbc(options), table,
-          CandlePipeline.windowing(options), options.getBootstrapServers(), options.getTopic());
-    } catch (Preflight.ServiceUnavailableException e) {
+      if (CandleTableAccess.writesWithoutOwning(settings.jdbc(), table)) {
+        System.out.println("Candle table " + table + " is ready; user " + options.getJdbcUser()
+            + " may write candles to it but not change it, so its schema is left to its owner (sql/roles.sql).");
+        Preflight.windows(settings.jdbc(), table, settings.windowing());
+      } else {
+        Preflight.database(settings.jdbc(), table, settings.windowing());
+      }
+      resume = ResumePoint.resolve(options.getStartFrom(), settings.jdbc(), table,
+          settings.windowing(), options.getBootstrapServers(), options.getTopic());
+    } catch (ServiceUnavailableException e) {
       System.err.println("error: " + e.getMessage());
       return 3;
     } catch (CandleSchema.WindowMismatchException e) {
@@ -128,7 +160,7 @@ public final class CandlesLauncher {
       Set<String> given = givenOptionNames(args);
       List<String> applied = FlinkDefaults.apply(flinkOptions, given,
           topicPartitions(options.getBootstrapServers(), options.getTopic()),
-          Durations.parse("networkBufferTimeout", options.getNetworkBufferTimeout()).getMillis());
+          Preflight.networkBufferTimeout(options));
       if (!applied.isEmpty()) {
         System.out.println("Flink settings (defaults of this launcher): " + String.join(" ", applied));
       }
@@ -147,7 +179,7 @@ public final class CandlesLauncher {
         System.out.println("DirectRunner settings (defaults of this launcher): " + String.join(" ", applied));
       }
     }
-    Pipeline p = CandlePipeline.create(options, resume);
+    Pipeline p = CandlePipeline.create(options, settings, resume);
     System.out.println("Candle pipeline " + (detached ? "submitted to " : "running on ")
         + options.getRunner().getSimpleName()
         + (flink ? " (" + options.as(FlinkPipelineOptions.class).getFlinkMaster() + ")" : "")

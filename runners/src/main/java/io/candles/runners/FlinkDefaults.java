@@ -128,6 +128,17 @@ final class FlinkDefaults {
    */
   static final long AUTO_WATERMARK_INTERVAL_MILLIS = 100;
 
+  /**
+   * Flink's maximum parallelism: how many key groups the window state is cut into, and, for Beam's
+   * Flink runner, how many splits a source is cut into when a job starts fresh (KafkaIO makes at
+   * most one per partition). Both are fixed in every savepoint. With a split per partition from the
+   * start, a job resumed at a higher parallelism spreads them over the new workers; splits made one
+   * per worker (Beam's default, from the parallelism) could not be spread. 128 is what Flink derives
+   * anyway for a parallelism up to 85, so savepoints taken before keep their key groups. Never change
+   * it for a running job: a savepoint restores only into the same maximum parallelism.
+   */
+  static final int MAX_PARALLELISM = 128;
+
   private static final Pattern SLOTS_AVAILABLE = Pattern.compile("\"slots-available\"\\s*:\\s*(\\d+)");
   private static final Pattern SLOTS_TOTAL = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)");
 
@@ -214,6 +225,10 @@ final class FlinkDefaults {
     if (!given.contains("fasterCopy")) {
       o.setFasterCopy(FASTER_COPY);
       applied.add("--fasterCopy=" + FASTER_COPY);
+    }
+    if (!given.contains("maxParallelism")) {
+      o.setMaxParallelism(MAX_PARALLELISM);
+      applied.add("--maxParallelism=" + MAX_PARALLELISM);
     }
     if (!given.contains("flinkConfDir")) {
       // The buffer timeout is the job's, set by the client that builds the job graph from

@@ -1,5 +1,8 @@
 package io.candles.runners;
 
+import io.candles.process.FlinkJvmOptions;
+import io.candles.process.JavaCommand;
+import io.candles.process.WatchParent;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -16,33 +19,13 @@ import java.util.Optional;
  * Flink's mini-cluster resolves user classes against the system class loader, so the job fails
  * with a ClassNotFoundException on Flink's own classes (e.g. ExecutionConfig). The child gets the
  * same classpath, Flink's JVM options for Java 17 and the same arguments; this JVM waits for it and
- * returns its exit code, and the child exits when this JVM is gone (even after kill -9).
+ * returns its exit code, and the child exits when this JVM is gone (even after kill -9: the launcher
+ * watches the PID in {@link #PARENT_PID_PROPERTY}).
  */
 final class PlainJvm {
 
   /** Set in the child to the PID of the JVM that started it. */
-  static final String PARENT_PID_PROPERTY = "candles.parentPid";
-
-  /**
-   * The JVM options that Flink's distribution puts in {@code env.java.opts.all} for Java 17: Flink
-   * (Kryo, its closure cleaner, its network stack) reflects into these JDK packages.
-   */
-  static final List<String> FLINK_JAVA17_OPTIONS = List.of(
-      "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-      "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-      "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.text=ALL-UNNAMED",
-      "--add-opens=java.base/java.time=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+  static final String PARENT_PID_PROPERTY = WatchParent.PARENT_PID_PROPERTY;
 
   private PlainJvm() {}
 
@@ -69,8 +52,8 @@ final class PlainJvm {
   /** Runs the launcher with these arguments in a child JVM and returns its exit code. */
   static int run(String classpath, String[] args) {
     List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(FLINK_JAVA17_OPTIONS);
+    command.add(JavaCommand.javaBinary());
+    command.addAll(FlinkJvmOptions.JAVA17);
     command.add("-D" + PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
     command.add("-cp");
     command.add(classpath);
@@ -98,29 +81,5 @@ final class PlainJvm {
         // Already shutting down: the hook stops the child.
       }
     }
-  }
-
-  /** In a child started by {@link #run}: exit as soon as the parent JVM is gone. */
-  static void exitWithParent() {
-    String pid = System.getProperty(PARENT_PID_PROPERTY);
-    if (pid == null) {
-      return;
-    }
-    Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid));
-    if (parent.isEmpty()) {
-      System.exit(1);
-    }
-    Thread watcher = new Thread(() -> {
-      while (parent.get().isAlive()) {
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-      System.exit(1);
-    }, "parent-watcher");
-    watcher.setDaemon(true);
-    watcher.start();
   }
 }

@@ -8,7 +8,6 @@ import static org.junit.Assert.assertTrue;
 import io.candles.testkit.CandleReference;
 import io.candles.testkit.CandleTable;
 import io.candles.testkit.Database;
-import io.candles.testkit.FinalHistory;
 import io.candles.testkit.Services;
 import io.candles.testkit.TickStream;
 import io.candles.testkit.Topics;
@@ -46,19 +45,12 @@ public class DirectRunnerKillIT {
 
   @Test
   public void aRestartAfterKillReadsFromTheEarliestOpenWindowAndConverges() throws Exception {
-    String bootstrap = Services.kafka().bootstrapServers();
-    Database db = Services.database();
-    String topic = "ticks-directkill";
-    String table = "candles_directkill";
-    Topics.create(bootstrap, topic, 4);
-    Topics.create(bootstrap, topic + "-dlq", 1);
-    CandleTable.create(db, table);
-    FinalHistory history = FinalHistory.install(db, table);
-    TickStream stream = new TickStream(List.of(
-        TickStream.Pair.of("BTCUSDT", 0, "58000.00", "0.01"),
-        TickStream.Pair.of("ETHUSDT", 1, "3000.00", "0.01"),
-        TickStream.Pair.of("SOLUSDT", 2, "150.000", "0.001"),
-        TickStream.Pair.of("XRPUSDT", 2, "0.60000", "0.00001")), 20211015);
+    FailureRun run = FailureRun.create("directkill", 4, 20211015);
+    String bootstrap = run.bootstrap;
+    Database db = run.db;
+    String topic = run.topic;
+    String table = run.table;
+    TickStream stream = run.stream;
 
     long now = System.currentTimeMillis();
     long oldFrom = (now / MINUTE) * MINUTE - 180 * MINUTE;
@@ -67,7 +59,7 @@ public class DirectRunnerKillIT {
     for (TickStream.Sent s : old.ticks()) {
       oldEnd.merge(s.partition(), s.offset() + 1, Math::max);
     }
-    List<String> args = LauncherProcess.arguments(bootstrap, topic, table, db);
+    List<String> args = run.arguments();
     Path dir = Services.dataDir("directkill");
     List<TickStream.Record> streamed = new ArrayList<>();
     List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -120,11 +112,7 @@ public class DirectRunnerKillIT {
         }
         assertThat(ticks.size(), greaterThan(15_000));
         // Windows ended by the end of the stream are final and exact; the open ones exact so far.
-        long cutoff = stoppedAt - 5_000;
-        List<CandleTable.Row> expected = CandleReference.asOf(CandleReference.candles(ticks), cutoff);
-        CandleTable.awaitEqualsViewed(db, table, expected, r -> CandleReference.finalOnlyBy(r, cutoff),
-            Duration.ofSeconds(120), second::tail);
-        history.assertNoEarlyFinal(CandleReference.endingBy(expected, cutoff));
+        run.assertConverged(ticks, stoppedAt, Duration.ofSeconds(120), second::tail);
         assertTrue("the second run is still running", second.isAlive());
       }
     }

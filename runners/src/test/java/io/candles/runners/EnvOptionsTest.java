@@ -4,13 +4,27 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 
 public class EnvOptionsTest {
+
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private Path secret(String content) throws Exception {
+    Path file = tmp.newFile().toPath();
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+    return file;
+  }
 
   @Test
   public void variablesAreTheOptionNamesInUpperSnakeCase() {
@@ -29,6 +43,53 @@ public class EnvOptionsTest {
         Map.of("TOPIC", "t2", "JDBC_URL", "jdbc:postgresql://db/x", "FLINK_MASTER", "", "HOME", "/root"), used);
     assertEquals(List.of("--topic=t1", "--jdbcUrl=jdbc:postgresql://db/x"), List.of(args));
     assertEquals(List.of("JDBC_URL"), used);
+  }
+
+  @Test
+  public void aVariableEndingInFileNamesAFileThatHoldsTheValue() throws Exception {
+    Path file = secret("s3cret with spaces \n");
+    List<String> used = new ArrayList<>();
+    String[] args = EnvOptions.withEnvironment(new String[0], Map.of("JDBC_PASSWORD_FILE", file.toString()), used);
+    // The trailing line break a secret file usually has is not part of it; everything else is.
+    assertEquals(List.of("--jdbcPassword=s3cret with spaces "), List.of(args));
+    assertEquals("only the variable's name is reported, never the value", List.of("JDBC_PASSWORD_FILE"), used);
+  }
+
+  @Test
+  public void theCommandLineWinsOverAFileToo() throws Exception {
+    String[] args = EnvOptions.withEnvironment(new String[] {"--jdbcPassword=x"},
+        Map.of("JDBC_PASSWORD_FILE", tmp.getRoot().toPath().resolve("missing").toString()), new ArrayList<>());
+    assertEquals(List.of("--jdbcPassword=x"), List.of(args));
+  }
+
+  @Test
+  public void aVariableGivenBothWaysIsRefused() throws Exception {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EnvOptions.withEnvironment(
+        new String[0], Map.of("JDBC_PASSWORD", "a", "JDBC_PASSWORD_FILE", secret("b").toString()), new ArrayList<>()));
+    assertEquals("JDBC_PASSWORD and JDBC_PASSWORD_FILE are both set: keep one", e.getMessage());
+  }
+
+  @Test
+  public void anEmptySecretFileIsRefused() throws Exception {
+    Path file = secret("\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EnvOptions.withEnvironment(
+        new String[0], Map.of("JDBC_PASSWORD_FILE", file.toString()), new ArrayList<>()));
+    assertEquals("JDBC_PASSWORD_FILE=" + file + " is empty: put the value in it", e.getMessage());
+  }
+
+  @Test
+  public void aMissingSecretFileIsOneLineFromTheLauncher() {
+    String missing = tmp.getRoot().toPath().resolve("no-such-secret").toString();
+    PrintCapture c = PrintCapture.run(() -> CandlesLauncher.run(new String[0], Map.of("JDBC_PASSWORD_FILE", missing)));
+    assertEquals(2, c.exitCode());
+    assertEquals(c.err(), 1, c.err().lines().count());
+    assertThat(c.err(), containsString("error: JDBC_PASSWORD_FILE=" + missing + " cannot be read (NoSuchFileException)"));
+  }
+
+  @Test
+  public void theJobNameCanComeFromTheEnvironment() {
+    String[] args = EnvOptions.withEnvironment(new String[0], Map.of("JOB_NAME", "candles"), new ArrayList<>());
+    assertEquals(List.of("--jobName=candles"), List.of(args));
   }
 
   @Test

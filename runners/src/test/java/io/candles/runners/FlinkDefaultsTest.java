@@ -9,7 +9,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import io.candles.flinkcluster.FlinkCluster;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
@@ -37,6 +36,7 @@ public class FlinkDefaultsTest {
     assertEquals(Long.valueOf(FlinkDefaults.AUTO_WATERMARK_INTERVAL_MILLIS), o.getAutoWatermarkInterval());
     assertTrue(o.getObjectReuse());
     assertFalse("faster copy breaks exactly-once with a mutable accumulator", o.getFasterCopy());
+    assertEquals("sources split per partition, state rescalable", Integer.valueOf(128), o.getMaxParallelism());
     assertTrue(FlinkDefaults.warnings(o).isEmpty());
   }
 
@@ -90,11 +90,6 @@ public class FlinkDefaultsTest {
         "--checkpointingMode=AT_LEAST_ONCE");
     List<String> warnings = FlinkDefaults.warnings(o);
     assertThat(warnings, contains(containsString("--fasterCopy=true"), containsString("AT_LEAST_ONCE")));
-  }
-
-  @Test
-  public void theLauncherAndTheClusterStartJvmsWithTheSameJava17Options() {
-    assertEquals(FlinkCluster.JAVA17_OPTIONS, PlainJvm.FLINK_JAVA17_OPTIONS);
   }
 
   @Test

@@ -23,6 +23,10 @@ final class FlinkRest {
     this.jobId = jobId;
   }
 
+  String jobId() {
+    return jobId;
+  }
+
   Optional<JsonNode> get(String path) {
     return cluster.get(path).map(FlinkRest::parse);
   }

@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -42,13 +43,34 @@ final class LauncherProcess implements AutoCloseable {
 
   /** java -jar target/candles-pipeline.jar ARGS: the shaded jar, which the Flink runner stages as the job jar. */
   static LauncherProcess startJar(Path log, List<String> args) {
+    return startJar(log, args, Map.of());
+  }
+
+  /** The same, with these variables added to the environment (options from the environment, see EnvOptions). */
+  static LauncherProcess startJar(Path log, List<String> args, Map<String, String> env) {
+    return startJar(jar(), log, args, env);
+  }
+
+  /** java -jar JAR ARGS: another build of the job jar (FlinkSavepointIT's rebuilt one). */
+  static LauncherProcess startJar(Path jar, Path log, List<String> args, Map<String, String> env) {
+    List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", parentPid(), "-jar", jar.toString()));
+    command.addAll(args);
+    return start(command, log, env);
+  }
+
+  /** The job keeper from the job jar, as docker-compose.yml's submit service runs it: java -cp JAR JobKeeper. */
+  static LauncherProcess startKeeper(Path log, Map<String, String> env) {
+    return start(List.of(java(), "-Xmx128m", parentPid(), "-cp", jar().toString(), JobKeeper.class.getName()), log,
+        env);
+  }
+
+  /** target/candles-pipeline.jar, which the build's package phase makes. */
+  static Path jar() {
     Path jar = Paths.get("target", "candles-pipeline.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run the build through 'package' (mvn verify does)");
     }
-    List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", parentPid(), "-jar", jar.toString()));
-    command.addAll(args);
-    return start(command, log);
+    return jar;
   }
 
   /** java -cp target/classes:RUNTIME_CLASSPATH io.candles.runners.CandlesLauncher ARGS. */
@@ -67,10 +89,16 @@ final class LauncherProcess implements AutoCloseable {
   }
 
   private static LauncherProcess start(List<String> command, Path log) {
+    return start(command, log, Map.of());
+  }
+
+  private static LauncherProcess start(List<String> command, Path log, Map<String, String> env) {
     try {
       Files.createDirectories(log.getParent());
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(env);
+      Process p = builder.start();
       return new LauncherProcess(p, log);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the launcher", e);

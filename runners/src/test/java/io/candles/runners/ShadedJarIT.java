@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 
+import io.candles.process.FlinkJvmOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public class ShadedJarIT {
       for (String p : m.getMainAttributes().getValue("Add-Opens").split(" ")) {
         options.add("--add-opens=" + p + "=ALL-UNNAMED");
       }
-      assertEquals(PlainJvm.FLINK_JAVA17_OPTIONS, options);
+      assertEquals(FlinkJvmOptions.JAVA17, options);
     }
   }
 }

@@ -37,7 +37,23 @@ public final class KlineExtras {
   /** Every extra column, in the order they are written. */
   public static final List<Extra> ALL = List.of(
       new Extra("last_event_time", "lastEventTime", Kind.UTC_MILLIS,
-          "event time (epoch ms, UTC) of the window's newest tick: how fresh the candle is"));
+          "event time (epoch ms, UTC) of the window's newest tick: how fresh the candle is"),
+      new Extra("last_ingest_time", "lastIngestTime", Kind.UTC_MILLIS,
+          "ingest time (epoch ms, UTC) of the window's newest tick: with lastEventTime, how late it arrived"),
+      new Extra("bid_open", "bidOpen", Kind.DECIMAL, "the best bid at the window's first tick"),
+      new Extra("bid_high", "bidHigh", Kind.DECIMAL, "the highest best bid in the window"),
+      new Extra("bid_low", "bidLow", Kind.DECIMAL, "the lowest best bid in the window"),
+      new Extra("bid_close", "bidClose", Kind.DECIMAL, "the best bid at the window's last tick"),
+      new Extra("ask_open", "askOpen", Kind.DECIMAL, "the best ask at the window's first tick"),
+      new Extra("ask_high", "askHigh", Kind.DECIMAL, "the highest best ask in the window"),
+      new Extra("ask_low", "askLow", Kind.DECIMAL, "the lowest best ask in the window"),
+      new Extra("ask_close", "askClose", Kind.DECIMAL, "the best ask at the window's last tick"),
+      new Extra("spread_min", "spreadMin", Kind.DECIMAL, "the smallest spread (ask - bid) of the window's ticks"),
+      new Extra("spread_max", "spreadMax", Kind.DECIMAL, "the largest spread (ask - bid) of the window's ticks"),
+      new Extra("spread_mean", "spreadMean", Kind.DECIMAL, "the mean spread (ask - bid) per tick of the window"),
+      new Extra("gap_ms", "gapMs", Kind.INTEGER,
+          "total time (ms) inside the window that the feed was marked as gapped: 0 when it never was"),
+      new Extra("gap_count", "gapCount", Kind.INTEGER, "how many separate feed gaps fell inside the window"));
 
   private KlineExtras() {}
 }

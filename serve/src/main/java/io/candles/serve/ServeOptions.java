@@ -1,9 +1,8 @@
 package io.candles.serve;
 
+import io.candles.contract.Durations;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.ArgSpec;
@@ -22,12 +21,16 @@ import picocli.CommandLine.Option;
         "Serves the candle table: Binance-compatible REST klines (/api/v3/klines), WebSocket kline",
         "streams (/ws/<pair>@kline_5m, /stream?streams=...) pushed by PostgreSQL LISTEN/NOTIFY, and a live",
         "candlestick chart at /. Reads the table only; never talks to Kafka or the pipeline.",
-        "Every option can also come from an environment variable SERVE_<OPTION> (SERVE_JDBC_URL, SERVE_TOKEN, ...).",
+        "Every option can also come from an environment variable SERVE_<OPTION> (SERVE_JDBC_URL, SERVE_TOKEN, ...),",
+        "or from a file that SERVE_<OPTION>_FILE names (SERVE_JDBC_PASSWORD_FILE=/run/secrets/reader_password).",
         ""})
 public final class ServeOptions {
 
   /** The prefix of the environment variables of the options. */
   public static final String ENV_PREFIX = "SERVE_";
+
+  /** {@code SERVE_X_FILE} names a file that holds {@code SERVE_X}'s value. */
+  public static final String FILE_SUFFIX = "_FILE";
 
   @Option(names = "--host", paramLabel = "ADDR",
       description = "address to listen on (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 for every interface)")
@@ -156,7 +159,8 @@ public final class ServeOptions {
   public static Settings parse(java.util.Map<String, String> env, String... args) throws BadOption {
     ServeOptions o = new ServeOptions();
     CommandLine cl = commandLine(o);
-    cl.setDefaultValueProvider(arg -> fromEnvironment(arg, env));
+    java.util.Map<String, String> values = withFiles(env);
+    cl.setDefaultValueProvider(arg -> fromEnvironment(arg, values));
     try {
       cl.parseArgs(args);
     } catch (CommandLine.ParameterException e) {
@@ -171,6 +175,27 @@ public final class ServeOptions {
     for (OptionSpec o : commandLine(new ServeOptions()).getCommandSpec().options()) {
       if (!o.usageHelp()) {
         out.add(variable(o.longestName()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The environment with every {@code SERVE_X_FILE} read into {@code SERVE_X} (unless that is set
+   * too), as Docker secrets provide a password: as a file, not in the container's environment.
+   */
+  private static java.util.Map<String, String> withFiles(java.util.Map<String, String> env) throws BadOption {
+    java.util.Map<String, String> out = new java.util.HashMap<>(env);
+    for (String variable : variables()) {
+      String file = env.get(variable + FILE_SUFFIX);
+      if (file == null || file.isEmpty() || (env.get(variable) != null && !env.get(variable).isEmpty())) {
+        continue;
+      }
+      try {
+        out.put(variable, java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip());
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new BadOption("cannot read " + variable + FILE_SUFFIX + " (" + file + "): " + e
+            + "; give a readable file, or " + variable + " itself");
       }
     }
     return out;
@@ -235,20 +260,17 @@ public final class ServeOptions {
         token, poolSize, maxClients, ping, pong, slow);
   }
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-
-  /** 500ms, 20s, 5m, 1h. */
+  /** By the project's one duration parser (500ms, 20s, 5m, 1h, PT5M); more than nothing. */
   static Duration duration(String option, String text) throws BadOption {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+    Duration d;
+    try {
+      d = Durations.parse(option.replaceFirst("^-+", ""), text);
+    } catch (IllegalArgumentException e) {
+      throw new BadOption(e.getMessage());
+    }
+    if (d.isZero() || d.isNegative()) {
       throw new BadOption(option + " must be a duration like 500ms, 20s, 5m or 1h, got " + text);
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
+    return d;
   }
 }

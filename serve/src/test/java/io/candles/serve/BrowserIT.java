@@ -2,6 +2,7 @@ package io.candles.serve;
 
 import static io.candles.serve.TestDatabase.candle;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.Assert.assertEquals;
@@ -14,7 +15,10 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -63,6 +67,13 @@ public class BrowserIT {
     List<Candle> b = history("BRWBUSDT", 3_500_000_000_000L, 2, now);
     TestDatabase.upsert(a);
     TestDatabase.upsert(b);
+    // Candle quality (issue 16) with plain SQL: spreads on every window of the first pair, a long
+    // gap on an older aligned window (its band at 0.15 + 0.45 / 2 opacity: 150 s of a 300 s window).
+    List<Candle> alignedA = a.stream().filter(c -> c.openTimeMillis() % (5 * MINUTE) == 0).toList();
+    long gapped = alignedA.get(alignedA.size() - 3).openTimeMillis();
+    sql("update candle_stick_five_min set " + QualityColumns.SET_PRICES + " where currency_pair = 'BRWAUSDT'");
+    sql("update candle_stick_five_min set gap_ms = 150000, gap_count = 3 where currency_pair = 'BRWAUSDT' "
+        + "and open_time = '" + TestDatabase.utc(gapped) + "'");
     Files.createDirectories(SHOTS);
     CandleServer server = CandleServer.start(TestDatabase.settings());
     try (Browser browser = Browser.start()) {
@@ -85,6 +96,17 @@ public class BrowserIT {
       assertThat("final candles drawn in their colours", colored(img, 0x26a69a) + colored(img, 0xef5350), greaterThan(500));
       assertThat("open candles drawn with the amber outline", colored(img, 0xf5c542), greaterThan(20));
 
+      // The gap band and the spread line: the chart's series hold what the table has.
+      assertEquals("gap-marked windows", openTimes("gap_ms > 0"), chartTimes(browser, "gapTimes"));
+      assertEquals(List.of(gapped / 1000), chartTimes(browser, "gapTimes"));
+      assertEquals("windows with a spread", openTimes("spread_mean is not null"), chartTimes(browser, "spreadTimes"));
+      assertEquals(alignedA.size(), chartTimes(browser, "spreadTimes").size());
+      assertEquals("the gap's label", List.of(Map.of("time", gapped / 1000, "text", "gap 150.0s x3")),
+          browser.js("return window.candlesPage.gapLabels;"));
+      // Drawn: the band's orange over the background, and the spread line's blue.
+      assertThat("the gap band drawn", colored(img, blend(0x0f1419, 0xff8c00, 0.375)), greaterThan(500));
+      assertThat("the spread line drawn", colored(img, 0x7aa2f7), greaterThan(30));
+
       // Each pair's newest tick has an age.
       browser.await("show ages", "return [...document.querySelectorAll('#pairs .age')].every(e => /s$/.test(e.textContent))",
           10_000);
@@ -104,6 +126,17 @@ public class BrowserIT {
       assertThat("pixels changed by the upsert", differing(img, ImageIO.read(new ByteArrayInputStream(after))),
           greaterThan(200));
       assertEquals(newestAligned.tickCount() + 50, ((Number) last(browser).get("ticks")).longValue());
+
+      // A gap marked on the newest candle arrives live: its band, its label, the last candle's line.
+      sql("update candle_stick_five_min set gap_ms = 12300, gap_count = 1, updated_at = clock_timestamp() "
+          + "where currency_pair = 'BRWAUSDT' and open_time = '" + TestDatabase.utc(newestAligned.openTimeMillis()) + "'");
+      browser.await("mark the live gap", "return window.candlesPage.lastRender.gapMs === 12300", 10_000);
+      assertEquals(openTimes("gap_ms > 0"), chartTimes(browser, "gapTimes"));
+      assertEquals(List.of(gapped / 1000, newestAligned.openTimeMillis() / 1000), chartTimes(browser, "gapTimes"));
+      assertThat(browser.driver.findElement(By.id("last")).getText(), containsString("gap 12.3s x1"));
+      assertThat(browser.driver.findElement(By.id("last")).getText(), containsString("spread "));
+      Thread.sleep(300);
+      Files.write(SHOTS.resolve("chart-gap-live.png"), browser.screenshot());
 
       // The rolling candles: the newest window of all.
       browser.driver.findElement(By.id("step-1m")).click();
@@ -133,6 +166,43 @@ public class BrowserIT {
         server.close();
       }
     }
+  }
+
+  private static void sql(String statement) throws Exception {
+    try (Connection c = TestDatabase.owner()) {
+      assertThat(statement, c.createStatement().executeUpdate(statement), greaterThan(0));
+    }
+  }
+
+  /** The open times (s) of BRWAUSDT's aligned windows where {@code condition} holds, read from the table. */
+  private static List<Long> openTimes(String condition) throws Exception {
+    List<Long> times = new ArrayList<>();
+    try (Connection c = TestDatabase.owner();
+        ResultSet rs = c.createStatement().executeQuery("select extract(epoch from open_time)::bigint "
+            + "from candle_stick_five_min where currency_pair = 'BRWAUSDT' and " + condition
+            + " and extract(epoch from open_time)::bigint % 300 = 0 order by open_time")) {
+      while (rs.next()) {
+        times.add(rs.getLong(1));
+      }
+    }
+    return times;
+  }
+
+  /** The open times (s) a data attribute of #chart lists. */
+  private static List<Long> chartTimes(Browser b, String attribute) {
+    String list = (String) b.js("return document.getElementById('chart').dataset." + attribute + ";");
+    return list == null || list.isEmpty() ? List.of() : Arrays.stream(list.split(",")).map(Long::valueOf).toList();
+  }
+
+  /** {@code over} at {@code alpha} over {@code under}, as the browser composes them. */
+  private static int blend(int under, int over, double alpha) {
+    int rgb = 0;
+    for (int shift = 16; shift >= 0; shift -= 8) {
+      int u = (under >> shift) & 0xff;
+      int o = (over >> shift) & 0xff;
+      rgb |= (int) Math.round(u + (o - u) * alpha) << shift;
+    }
+    return rgb;
   }
 
   /** Pixels within a small distance of an RGB colour. */

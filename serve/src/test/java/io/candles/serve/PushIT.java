@@ -64,7 +64,7 @@ public class PushIT {
   private static Map<String, Object> row(String pair, long openTime) throws Exception {
     try (Connection c = TestDatabase.owner();
         PreparedStatement ps = c.prepareStatement("select open_price, high_price, low_price, close_price, close_time, "
-            + "tick_count, is_final, last_event_time, updated_at from candle_stick_five_min "
+            + "tick_count, is_final, last_event_time, updated_at, " + QualityColumns.SELECT + " from candle_stick_five_min "
             + "where currency_pair = ? and open_time = ?")) {
       ps.setString(1, pair);
       ps.setObject(2, TestDatabase.utc(openTime));
@@ -80,6 +80,7 @@ public class PushIT {
         r.put("x", rs.getBoolean(7));
         r.put("lastEventTime", rs.getObject(8, LocalDateTime.class).toInstant(ZoneOffset.UTC).toEpochMilli());
         r.put("E", rs.getObject(9, java.time.OffsetDateTime.class).toInstant().toEpochMilli());
+        r.put("quality", QualityColumns.read(rs, 10));
         return r;
       }
     }
@@ -108,7 +109,16 @@ public class PushIT {
     }
     assertEquals(-1, k.get("f").asLong());
     assertEquals(-1, k.get("L").asLong());
+    QualityColumns.assertFields(k, (Map<?, ?>) r.get("quality"));
+    // A Binance client reads k's fields by name: Binance's come first, all of them, as Binance has them.
+    List<String> names = new ArrayList<>();
+    k.fieldNames().forEachRemaining(names::add);
+    assertEquals(BINANCE_K, names.subList(0, BINANCE_K.size()));
   }
+
+  /** The fields of Binance's kline event's k object, in Binance's order. */
+  private static final List<String> BINANCE_K =
+      List.of("t", "T", "s", "i", "f", "L", "o", "c", "h", "l", "v", "n", "x", "q", "V", "Q", "B");
 
   private static Candle state(String pair, long openTime, long ticks, boolean fin) {
     long open = 58_000_000_000_000L;
@@ -139,6 +149,40 @@ public class PushIT {
       JsonNode next = c.next(10_000);
       assertEquals("the next aligned window, nothing in between", T0 + 5 * MINUTE, next.get("k").get("t").asLong());
       assertNull(c.messages.poll(300, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  @Test
+  public void theQualityColumnsArriveExactlyWhenARowGetsThem() throws Exception {
+    String pair = "PUSHQUSDT";
+    try (WsClient c = WsClient.connect(ws + "/ws/pushqusdt@kline_5m")) {
+      TestDatabase.upsert(state(pair, T0, 10, false));
+      JsonNode before = c.next(10_000);
+      assertEvent(before, pair, T0);
+      // As the pipeline's upsert wrote it: bid and ask at the mid, so no spread, and no gap.
+      assertEquals(0, new java.math.BigDecimal(before.get("k").get("spreadMean").asText()).signum());
+      assertEquals(0, before.get("k").get("gapMs").asLong());
+      // Then new quality values with plain SQL, with a new updated_at as every pipeline write has
+      // (same ticks, same final flag: the later write wins).
+      try (Connection owner = TestDatabase.owner();
+          PreparedStatement ps = owner.prepareStatement("update candle_stick_five_min set " + QualityColumns.SET_PRICES
+              + ", gap_ms = 12345, gap_count = 2, updated_at = clock_timestamp() "
+              + "where currency_pair = ? and open_time = ?")) {
+        ps.setString(1, pair);
+        ps.setObject(2, TestDatabase.utc(T0));
+        assertEquals(1, ps.executeUpdate());
+      }
+      JsonNode after = c.next(10_000);
+      assertEvent(after, pair, T0);
+      JsonNode k = after.get("k");
+      assertEquals(12345, k.get("gapMs").asLong());
+      assertEquals(2, k.get("gapCount").asLong());
+      assertThat("a mean that does not end, not rounded to 8 decimals", k.get("spreadMean").asText().length(),
+          greaterThan("0.00000004".length()));
+      // Binance's fields are those of the same row before it had them.
+      for (String f : BINANCE_K) {
+        assertEquals(f, before.get("k").get(f), k.get(f));
+      }
     }
   }
 

@@ -18,7 +18,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.LongStream;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -57,6 +59,7 @@ public class RestApiIT {
       }
     }
     TestDatabase.upsert(rows);
+    writeQuality();
     server = CandleServer.start(TestDatabase.settings());
     base = server.baseUrl();
   }
@@ -68,19 +71,45 @@ public class RestApiIT {
     }
   }
 
+  /**
+   * The quality columns (issue 16), with plain SQL; every fourth window is left as a row written
+   * before the columns existed (nulls, no gaps).
+   */
+  private static void writeQuality() throws Exception {
+    try (Connection c = TestDatabase.owner();
+        PreparedStatement ps = c.prepareStatement("update candle_stick_five_min set " + QualityColumns.SET
+            + " where currency_pair in (?, ?) and (extract(epoch from open_time)::bigint / 60) % 4 <> 3")) {
+      ps.setString(1, PAIR);
+      ps.setString(2, OTHER);
+      long filled = LongStream.range(0, WINDOWS).filter(i -> (T0 / MINUTE + i) % 4 != 3).count();
+      assertEquals("rows given quality", 2 * filled, ps.executeUpdate());
+    }
+    // The others as a row from before the columns: the pipeline's writer fills them now, so undo it.
+    try (Connection c = TestDatabase.owner();
+        PreparedStatement ps = c.prepareStatement("update candle_stick_five_min set last_ingest_time = null, "
+            + "bid_open = null, bid_high = null, bid_low = null, bid_close = null, ask_open = null, ask_high = null, "
+            + "ask_low = null, ask_close = null, spread_min = null, spread_max = null, spread_mean = null, "
+            + "gap_ms = 0, gap_count = 0 "
+            + "where currency_pair in (?, ?) and (extract(epoch from open_time)::bigint / 60) % 4 = 3")) {
+      ps.setString(1, PAIR);
+      ps.setString(2, OTHER);
+      ps.executeUpdate();
+    }
+  }
+
   /** The table's rows of a pair, oldest first, read independently of the server. */
   private static List<Object[]> table(String pair) throws Exception {
     List<Object[]> out = new ArrayList<>();
     try (Connection c = TestDatabase.owner();
         PreparedStatement ps = c.prepareStatement("select open_time, open_price, high_price, low_price, close_price, "
-            + "close_time, tick_count, is_final, last_event_time from candle_stick_five_min where currency_pair = ? "
-            + "order by open_time")) {
+            + "close_time, tick_count, is_final, last_event_time, " + QualityColumns.SELECT
+            + " from candle_stick_five_min where currency_pair = ? order by open_time")) {
       ps.setString(1, pair);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Object[] {millis(rs.getObject(1, LocalDateTime.class)), rs.getBigDecimal(2), rs.getBigDecimal(3),
               rs.getBigDecimal(4), rs.getBigDecimal(5), millis(rs.getObject(6, LocalDateTime.class)), rs.getLong(7),
-              rs.getBoolean(8), millis(rs.getObject(9, LocalDateTime.class))});
+              rs.getBoolean(8), millis(rs.getObject(9, LocalDateTime.class)), QualityColumns.read(rs, 10)});
         }
       }
     }
@@ -110,8 +139,10 @@ public class RestApiIT {
       assertEquals("field " + i, "0", k.get(i).asText());
     }
     if (extended) {
-      assertEquals("isFinal", row[7], k.get(12).get("isFinal").asBoolean());
-      assertEquals("lastEventTime", (long) (Long) row[8], k.get(12).get("lastEventTime").asLong());
+      JsonNode x = k.get(12);
+      assertEquals("isFinal", row[7], x.get("isFinal").asBoolean());
+      assertEquals("lastEventTime", (long) (Long) row[8], x.get("lastEventTime").asLong());
+      QualityColumns.assertFields(x, (Map<?, ?>) row[9]);
     }
   }
 
@@ -152,12 +183,21 @@ public class RestApiIT {
     for (int i = 0; i < 12; i++) {
       assertKline(extended.get(i), rows.get(WINDOWS - 12 + i), true);
     }
+    // Those twelve have windows with a gap, filled ones without, and unfilled ones.
+    List<Map<?, ?>> quality = rows.subList(WINDOWS - 12, WINDOWS).stream().<Map<?, ?>>map(r -> (Map<?, ?>) r[9]).toList();
+    assertTrue("a gap", quality.stream().anyMatch(q -> (Long) q.get("gapMs") > 0));
+    assertTrue("filled, no gap", quality.stream().anyMatch(q -> q.get("spreadMean") != null && (Long) q.get("gapMs") == 0));
+    assertTrue("unfilled", quality.stream().anyMatch(q -> q.get("spreadMean") == null));
     // The other pair, with prices below 1 and many decimals, is its own.
     List<Object[]> other = table(OTHER);
     JsonNode o = klines("symbol=" + OTHER + "&interval=5m&step=1m&limit=1000");
     assertEquals(WINDOWS, o.size());
     for (int i = 0; i < WINDOWS; i++) {
       assertKline(o.get(i), other.get(i), false);
+    }
+    JsonNode oe = klines("symbol=" + OTHER + "&interval=5m&step=1m&limit=1000&extended=true");
+    for (int i = 0; i < WINDOWS; i++) {
+      assertKline(oe.get(i), other.get(i), true);
     }
   }
 

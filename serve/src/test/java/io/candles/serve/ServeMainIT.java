@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertEquals;
 
-import io.candles.devservices.Ports;
+import io.candles.process.Ports;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

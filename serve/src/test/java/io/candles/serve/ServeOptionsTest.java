@@ -36,6 +36,25 @@ public class ServeOptionsTest {
   }
 
   @Test
+  public void anOptionCanComeFromAFileThatItsVariableNamesAsDockerSecretsDo() throws Exception {
+    java.nio.file.Path secret = java.nio.file.Files.createTempFile("reader", ".secret");
+    try {
+      java.nio.file.Files.writeString(secret, "s3cret\n");
+      ServeOptions.Settings s = ServeOptions.parse(Map.of("SERVE_JDBC_PASSWORD_FILE", secret.toString()));
+      assertEquals("the file's content, without its line end", "s3cret", s.jdbcPassword());
+      ServeOptions.Settings direct = ServeOptions.parse(Map.of("SERVE_JDBC_PASSWORD_FILE", secret.toString(),
+          "SERVE_JDBC_PASSWORD", "given"));
+      assertEquals("the variable itself wins", "given", direct.jdbcPassword());
+    } finally {
+      java.nio.file.Files.delete(secret);
+    }
+    ServeOptions.BadOption e = assertThrows(ServeOptions.BadOption.class,
+        () -> ServeOptions.parse(Map.of("SERVE_TOKEN_FILE", "/nonexistent/token")));
+    assertThat(e.getMessage(), containsString("SERVE_TOKEN_FILE (/nonexistent/token)"));
+    assertFalse(e.getMessage().contains("\n"));
+  }
+
+  @Test
   public void aBadOptionIsOneLineSayingWhatIsWrong() {
     for (String[] args : new String[][] {{"--bogus"}, {"--port", "http"}, {"--port", "70000"},
         {"--jdbcUrl", "mysql://x"}, {"--pingInterval", "soon"}, {"--pongTimeout", "10s"}, {"--poolSize", "0"},

@@ -1,9 +1,11 @@
 package io.candles.serve;
 
-import io.candles.contract.Prices;
+import io.candles.contract.Tick;
 import io.candles.devservices.PostgresServer;
+import io.candles.pipeline.Bar;
 import io.candles.pipeline.Candle;
 import io.candles.pipeline.CandleSchema;
+import io.candles.pipeline.Ohlc;
 import io.candles.pipeline.UpsertCandles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,8 +75,10 @@ final class TestDatabase {
   /** A candle the way the pipeline holds one: mids in 10^-9 units, times in epoch ms. */
   static Candle candle(String pair, long openTime, long open, long high, long low, long close, long ticks,
       long lastEventTime, boolean isFinal) {
-    return new Candle(pair, openTime, openTime + CandleTable.WINDOW_MILLIS, open, high, low, close, ticks,
-        lastEventTime, isFinal);
+    // The mid's own bar; the bid and the ask at the mid (a zero spread), no receive time, no gap.
+    Bar quotes = new Bar(open / 10, high / 10, low / 10, close / 10);
+    return new Candle(pair, openTime, openTime + CandleTable.WINDOW_MILLIS, new Ohlc(new Bar(open, high, low, close),
+        quotes, quotes, 0, 0, 0, ticks, lastEventTime, Tick.NO_TIME, 0, 0), isFinal);
   }
 
   /** Upserts with the pipeline's statement, in one transaction, bound as UpsertCandles binds. */
@@ -101,16 +105,7 @@ final class TestDatabase {
 
     void upsert(List<Candle> candles) throws SQLException {
       for (Candle k : candles) {
-        ps.setString(1, k.pair());
-        ps.setBigDecimal(2, Prices.midToDecimal(k.open()));
-        ps.setBigDecimal(3, Prices.midToDecimal(k.high()));
-        ps.setBigDecimal(4, Prices.midToDecimal(k.low()));
-        ps.setBigDecimal(5, Prices.midToDecimal(k.close()));
-        ps.setObject(6, utc(k.openTimeMillis()));
-        ps.setObject(7, utc(k.closeTimeMillis()));
-        ps.setLong(8, k.tickCount());
-        ps.setObject(9, utc(k.lastEventTimeMillis()));
-        ps.setBoolean(10, k.isFinal());
+        UpsertCandles.bind(k, ps);
         ps.addBatch();
       }
       ps.executeBatch();

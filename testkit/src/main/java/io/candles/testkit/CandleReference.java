@@ -1,10 +1,12 @@
 package io.candles.testkit;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The contract's candles computed the plain way, independent of the pipeline's classes: each tick
@@ -42,9 +44,63 @@ public final class CandleReference {
       BigDecimal low = w.stream().map(TickStream.Sent::mid).min(BigDecimal::compareTo).orElseThrow();
       rows.add(new CandleTable.Row(w.get(0).pair(), open, open + size, CandleTable.norm(w.get(0).mid()),
           CandleTable.norm(high), CandleTable.norm(low), CandleTable.norm(w.get(w.size() - 1).mid()), w.size(),
-          true));
+          w.get(w.size() - 1).eventTime(), true, quality(w)));
     }
     return rows;
+  }
+
+  /** The quality columns of a window's ticks in contract order; no gaps (plain tick streams). */
+  static CandleTable.Quality quality(List<TickStream.Sent> w) {
+    TickStream.Sent first = w.get(0);
+    TickStream.Sent last = w.get(w.size() - 1);
+    List<BigDecimal> spreads = w.stream().map(t -> t.ask().subtract(t.bid())).toList();
+    BigDecimal mean = spreads.stream().reduce(BigDecimal.ZERO, BigDecimal::add)
+        .divide(BigDecimal.valueOf(w.size()), 12, RoundingMode.HALF_EVEN);
+    return new CandleTable.Quality(
+        CandleTable.norm(first.bid()), CandleTable.norm(max(w, TickStream.Sent::bid)),
+        CandleTable.norm(min(w, TickStream.Sent::bid)), CandleTable.norm(last.bid()),
+        CandleTable.norm(first.ask()), CandleTable.norm(max(w, TickStream.Sent::ask)),
+        CandleTable.norm(min(w, TickStream.Sent::ask)), CandleTable.norm(last.ask()),
+        CandleTable.norm(spreads.stream().min(BigDecimal::compareTo).orElseThrow()),
+        CandleTable.norm(spreads.stream().max(BigDecimal::compareTo).orElseThrow()),
+        CandleTable.norm(mean), 0, 0);
+  }
+
+  private static BigDecimal max(List<TickStream.Sent> w, Function<TickStream.Sent, BigDecimal> f) {
+    return w.stream().map(f).max(BigDecimal::compareTo).orElseThrow();
+  }
+
+  private static BigDecimal min(List<TickStream.Sent> w, Function<TickStream.Sent, BigDecimal> f) {
+    return w.stream().map(f).min(BigDecimal::compareTo).orElseThrow();
+  }
+
+  /**
+   * The rows with the feed gaps of their pair marked: per row, the union of the gaps
+   * ({@code [start, end)} in epoch millis) clipped to its window, its length and number of runs,
+   * counted millisecond by millisecond.
+   */
+  public static List<CandleTable.Row> withGaps(List<CandleTable.Row> rows, Map<String, List<long[]>> gaps) {
+    List<CandleTable.Row> out = new ArrayList<>();
+    for (CandleTable.Row r : rows) {
+      boolean[] covered = new boolean[(int) (r.closeTime() - r.openTime())];
+      for (long[] g : gaps.getOrDefault(r.pair(), List.of())) {
+        for (long t = Math.max(g[0], r.openTime()); t < Math.min(g[1], r.closeTime()); t++) {
+          covered[(int) (t - r.openTime())] = true;
+        }
+      }
+      long millis = 0;
+      int runs = 0;
+      for (int k = 0; k < covered.length; k++) {
+        millis += covered[k] ? 1 : 0;
+        runs += covered[k] && (k == 0 || !covered[k - 1]) ? 1 : 0;
+      }
+      CandleTable.Quality q = r.quality();
+      out.add(new CandleTable.Row(r.pair(), r.openTime(), r.closeTime(), r.open(), r.high(), r.low(), r.close(),
+          r.count(), r.lastEventTime(), r.isFinal(), new CandleTable.Quality(q.bidOpen(), q.bidHigh(), q.bidLow(),
+              q.bidClose(), q.askOpen(), q.askHigh(), q.askLow(), q.askClose(), q.spreadMin(), q.spreadMax(),
+              q.spreadMean(), millis, runs)));
+    }
+    return out;
   }
 
   /**
@@ -52,8 +108,7 @@ public final class CandleReference {
    * else open (the same values: every tick so far is in an early candle).
    */
   public static List<CandleTable.Row> asOf(List<CandleTable.Row> rows, long time) {
-    return rows.stream().map(r -> r.closeTime() <= time ? r : new CandleTable.Row(r.pair(), r.openTime(),
-        r.closeTime(), r.open(), r.high(), r.low(), r.close(), r.count(), false)).toList();
+    return rows.stream().map(r -> finalOnlyBy(r, time)).toList();
   }
 
   /**
@@ -61,8 +116,7 @@ public final class CandleReference {
    * watermark moves on while a test looks), so it is compared as open.
    */
   public static CandleTable.Row finalOnlyBy(CandleTable.Row r, long time) {
-    return r.closeTime() <= time ? r : new CandleTable.Row(r.pair(), r.openTime(), r.closeTime(), r.open(),
-        r.high(), r.low(), r.close(), r.count(), false);
+    return r.closeTime() <= time ? r : r.withFinal(false);
   }
 
   /** Only the rows of windows that end by {@code time}. */

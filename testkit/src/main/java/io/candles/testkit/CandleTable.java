@@ -28,9 +28,12 @@ public final class CandleTable {
 
   private CandleTable() {}
 
-  /** One row; prices without trailing zeros, so equal numbers compare equal. */
+  /**
+   * One row; prices without trailing zeros, so equal numbers compare equal; {@code lastEventTime}
+   * is the closing tick's event time.
+   */
   public record Row(String pair, long openTime, long closeTime, BigDecimal open, BigDecimal high,
-      BigDecimal low, BigDecimal close, long count, boolean isFinal) {
+      BigDecimal low, BigDecimal close, long count, long lastEventTime, boolean isFinal, Quality quality) {
     public String key() {
       return pair + "@" + Instant.ofEpochMilli(openTime);
     }
@@ -39,7 +42,34 @@ public final class CandleTable {
     public String toString() {
       return pair + " " + Instant.ofEpochMilli(openTime) + " O=" + open.toPlainString() + " H="
           + high.toPlainString() + " L=" + low.toPlainString() + " C=" + close.toPlainString()
-          + " n=" + count + (isFinal ? " final" : " early");
+          + " n=" + count + " last=" + Instant.ofEpochMilli(lastEventTime) + (isFinal ? " final" : " early")
+          + " " + quality;
+    }
+
+    /** The same row, final or open. */
+    public Row withFinal(boolean f) {
+      return new Row(pair, openTime, closeTime, open, high, low, close, count, lastEventTime, f, quality);
+    }
+  }
+
+  /**
+   * A row's quality columns: the bid's and the ask's OHLC, the spread (ask - bid) over the ticks,
+   * and the feed gaps inside the window. Numbers without trailing zeros.
+   */
+  public record Quality(BigDecimal bidOpen, BigDecimal bidHigh, BigDecimal bidLow, BigDecimal bidClose,
+      BigDecimal askOpen, BigDecimal askHigh, BigDecimal askLow, BigDecimal askClose,
+      BigDecimal spreadMin, BigDecimal spreadMax, BigDecimal spreadMean, long gapMs, int gapCount) {
+    @Override
+    public String toString() {
+      return "bid=" + plain(bidOpen) + "/" + plain(bidHigh) + "/" + plain(bidLow)
+          + "/" + plain(bidClose) + " ask=" + plain(askOpen) + "/" + plain(askHigh)
+          + "/" + plain(askLow) + "/" + plain(askClose) + " spread=" + plain(spreadMin)
+          + ".." + plain(spreadMax) + " mean " + plain(spreadMean)
+          + (gapCount == 0 ? "" : " gap=" + gapMs + "ms x" + gapCount);
+    }
+
+    private static String plain(BigDecimal d) {
+      return d == null ? "null" : d.toPlainString();
     }
   }
 
@@ -72,20 +102,35 @@ public final class CandleTable {
 
   /** The whole table by pair and open time; empty if it does not exist yet or the database is down. */
   public static List<Row> read(Database db, String table) {
+    try {
+      return query(db, "select * from " + table + " order by currency_pair, open_time");
+    } catch (SQLException e) {
+      return List.of();
+    }
+  }
+
+  /** The rows a query of the table's columns returns (the traders' queries, say), in its order. */
+  public static List<Row> query(Database db, String sql) throws SQLException {
     List<Row> rows = new ArrayList<>();
-    try (Connection c = db.connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select currency_pair, open_time, close_time, open_price, high_price, "
-            + "low_price, close_price, tick_count, is_final from " + table + " order by currency_pair, open_time")) {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         rows.add(new Row(rs.getString("currency_pair"), millis(rs, "open_time"), millis(rs, "close_time"),
             norm(rs.getBigDecimal("open_price")), norm(rs.getBigDecimal("high_price")),
             norm(rs.getBigDecimal("low_price")), norm(rs.getBigDecimal("close_price")),
-            rs.getLong("tick_count"), rs.getBoolean("is_final")));
+            rs.getLong("tick_count"), millis(rs, "last_event_time"), rs.getBoolean("is_final"),
+            new Quality(normOrNull(rs, "bid_open"), normOrNull(rs, "bid_high"), normOrNull(rs, "bid_low"),
+                normOrNull(rs, "bid_close"), normOrNull(rs, "ask_open"), normOrNull(rs, "ask_high"),
+                normOrNull(rs, "ask_low"), normOrNull(rs, "ask_close"), normOrNull(rs, "spread_min"),
+                normOrNull(rs, "spread_max"), normOrNull(rs, "spread_mean"), rs.getLong("gap_ms"),
+                rs.getInt("gap_count"))));
       }
-    } catch (SQLException e) {
-      return List.of();
     }
     return rows;
+  }
+
+  private static BigDecimal normOrNull(ResultSet rs, String column) throws SQLException {
+    BigDecimal d = rs.getBigDecimal(column);
+    return d == null ? null : norm(d);
   }
 
   static long millis(ResultSet rs, String column) throws SQLException {
@@ -125,6 +170,26 @@ public final class CandleTable {
       Thread.sleep(1000);
     }
     throw new AssertionError(difference(expected, actual) + "\n" + context.get());
+  }
+
+  /**
+   * Polls a table that live ticks went into until it holds the candles of {@code ticks}: the
+   * windows ended by {@code cutoff} final and exact, the later ones exact so far, final or not (the
+   * watermark moves on while a test looks). Fails with the difference otherwise; returns the rows it
+   * required final.
+   */
+  public static List<Row> awaitLive(Database db, String table, List<TickStream.Sent> ticks, long cutoff,
+      Duration timeout, Supplier<String> context) throws InterruptedException {
+    return awaitLive(db, table, ticks, Map.of(), cutoff, timeout, context);
+  }
+
+  /** {@link #awaitLive} for a topic that also holds gap records ({@link Topics#gaps}). */
+  public static List<Row> awaitLive(Database db, String table, List<TickStream.Sent> ticks,
+      Map<String, List<long[]>> gaps, long cutoff, Duration timeout, Supplier<String> context)
+      throws InterruptedException {
+    List<Row> expected = CandleReference.asOf(CandleReference.withGaps(CandleReference.candles(ticks), gaps), cutoff);
+    awaitEqualsViewed(db, table, expected, r -> CandleReference.finalOnlyBy(r, cutoff), timeout, context);
+    return CandleReference.endingBy(expected, cutoff);
   }
 
   public static String difference(List<Row> expected, List<Row> actual) {

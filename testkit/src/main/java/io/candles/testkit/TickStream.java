@@ -22,7 +22,10 @@ public final class TickStream {
   public static final String ANY_REASON = "*";
   private static final long YEAR = 365L * 24 * 3600 * 1000;
 
-  /** A pair, the partition its key goes to, and its random walk's start and step. */
+  /**
+   * A pair, the partition its key goes to (negative: where Kafka's partitioner hashes the key, as
+   * a producer that leaves it to Kafka does), and its random walk's start and step.
+   */
   public record Pair(String symbol, int partition, BigDecimal startMid, BigDecimal tickSize) {
     public static Pair of(String symbol, int partition, String startMid, String tickSize) {
       return new Pair(symbol, partition, new BigDecimal(startMid), new BigDecimal(tickSize));
@@ -74,6 +77,17 @@ public final class TickStream {
 
   public SplittableRandom random() {
     return random;
+  }
+
+  /**
+   * A gap record, as the ingester marks an interrupted feed in the pair's partition: written by
+   * hand from the contract's text (no contract code), stamped at its start. Neither a tick nor a
+   * dead letter ({@link Record#tick()} and {@link Record#expectedReason()} both null).
+   */
+  public static Record gap(String pair, int partition, long start, long end, String cause) {
+    String value = "{\"kind\":\"gap\",\"pair\":\"" + pair + "\",\"gap_start\":\"" + iso(start)
+        + "\",\"gap_end\":\"" + iso(end) + "\",\"cause\":\"" + cause + "\"}";
+    return new Record(pair, bytes(value), partition, start, null, null);
   }
 
   /** The next tick of pair {@code index} at {@code eventTime}, in a random time format. */

@@ -57,7 +57,13 @@ public final class Topics {
 
   /** A producer as the contract asks for: idempotent, acks=all, records stamped by the caller. */
   public static Producer<String, byte[]> producer(String bootstrap) {
+    return producer(bootstrap, Map.of());
+  }
+
+  /** The same with more producer settings (metadata.max.age.ms, to see new partitions soon). */
+  public static Producer<String, byte[]> producer(String bootstrap, Map<String, Object> settings) {
     Properties props = new Properties();
+    props.putAll(settings);
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -65,8 +71,9 @@ public final class Topics {
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
 
+  /** The record for Kafka: to its partition, or where the key hashes to if it has none (negative). */
   public static ProducerRecord<String, byte[]> toKafka(String topic, TickStream.Record r) {
-    return new ProducerRecord<>(topic, r.partition(), r.timestamp(), r.key(), r.value());
+    return new ProducerRecord<>(topic, r.partition() < 0 ? null : r.partition(), r.timestamp(), r.key(), r.value());
   }
 
   /** Produces every record, in order, and says where each landed. */
@@ -91,7 +98,7 @@ public final class Topics {
       TickStream.Record r = records.get(i);
       if (r.tick() != null) {
         ticks.add(r.tick().at(md.partition(), md.offset()));
-      } else {
+      } else if (r.expectedReason() != null) {
         letters.put(md.partition() + "@" + md.offset(), r.expectedReason());
       }
     }
@@ -127,23 +134,59 @@ public final class Topics {
 
   /**
    * The ticks of {@code topic} as a producer such as the ingester wrote them, read with Jackson
-   * and BigDecimal (none of the project's parsing): every record that has a pair, decimal bid and
-   * ask and an ISO-8601 event time, with where it is stored.
+   * and BigDecimal (none of the project's parsing): every record must have a pair (its key), decimal
+   * bid and ask and an event time (ISO-8601 or epoch milliseconds); with where it is stored.
    */
   public static List<TickStream.Sent> ticks(String bootstrap, String topic) {
     List<TickStream.Sent> ticks = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> r : readAll(bootstrap, topic)) {
+      String at = topic + "/" + r.partition() + "@" + r.offset();
+      TickStream.Sent tick;
       try {
         JsonNode n = JSON.readTree(r.value());
-        ticks.add(new TickStream.Sent(n.get("pair").asText(), new java.math.BigDecimal(n.get("bid").asText()),
+        if (isGap(n)) {
+          continue;
+        }
+        JsonNode time = n.get("event_time");
+        tick = new TickStream.Sent(n.get("pair").asText(), new java.math.BigDecimal(n.get("bid").asText()),
             new java.math.BigDecimal(n.get("ask").asText()),
-            java.time.Instant.parse(n.get("event_time").asText()).toEpochMilli(), r.partition(), r.offset()));
+            time.isNumber() ? time.asLong() : java.time.Instant.parse(time.asText()).toEpochMilli(),
+            r.partition(), r.offset());
       } catch (java.io.IOException | RuntimeException e) {
-        throw new AssertionError("not a tick record at " + topic + "/" + r.partition() + "@" + r.offset()
-            + ": " + (r.value() == null ? null : new String(r.value())), e);
+        throw new AssertionError("not a tick record at " + at + ": "
+            + (r.value() == null ? null : new String(r.value())), e);
       }
+      if (!tick.pair().equals(r.key())) {
+        throw new AssertionError("the tick at " + at + " is keyed " + r.key() + ", not by its pair " + tick.pair());
+      }
+      ticks.add(tick);
     }
     return ticks;
+  }
+
+  private static boolean isGap(JsonNode n) {
+    return n != null && "gap".equals(n.path("kind").asText(null));
+  }
+
+  /**
+   * The gap records of {@code topic} by pair, each {@code [gap_start, gap_end)} in epoch millis,
+   * read with Jackson and java.time (no contract code).
+   */
+  public static Map<String, List<long[]>> gaps(String bootstrap, String topic) {
+    Map<String, List<long[]>> gaps = new java.util.TreeMap<>();
+    for (ConsumerRecord<String, byte[]> r : readAll(bootstrap, topic)) {
+      try {
+        JsonNode n = JSON.readTree(r.value());
+        if (isGap(n)) {
+          gaps.computeIfAbsent(n.get("pair").asText(), k -> new ArrayList<>()).add(new long[] {
+              java.time.Instant.parse(n.get("gap_start").asText()).toEpochMilli(),
+              java.time.Instant.parse(n.get("gap_end").asText()).toEpochMilli()});
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // Not JSON, or not a gap: ticks() reports what it cannot read.
+      }
+    }
+    return gaps;
   }
 
   /** The dead letters of {@code dlqTopic}, parsed. */

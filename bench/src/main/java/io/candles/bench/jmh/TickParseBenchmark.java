@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The pipeline's per-tick parse, from the Kafka value's bytes to a {@link Tick}: reading the bytes
  * directly, against decoding them into a {@code String} first (what Kafka's
- * {@code StringDeserializer} did). The values are the benchmark's own ticks (bench.sh's
+ * {@code StringDeserializer} did), and against the same reader written on Jackson's streaming
+ * parser ({@code jacksonStreaming}). The values are the benchmark's own ticks (bench.sh's
  * {@code TickLoad}), over 50 pairs, so the pair table is exercised as in a run.
  */
 @State(Scope.Thread)
@@ -30,6 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TickParseBenchmark {
   private byte[][] values;
   private int next;
+  private final JacksonTickReader jackson = new JacksonTickReader();
 
   @Setup
   public void setUp() {
@@ -53,6 +55,13 @@ public class TickParseBenchmark {
   public Tick parseBytes() throws Exception {
     byte[] v = nextValue();
     return TickJson.parse(v, 0, v.length);
+  }
+
+  /** The same bytes to the same Tick on Jackson's streaming parser (see {@link JacksonTickReader}). */
+  @Benchmark
+  public Tick jacksonStreaming() throws Exception {
+    byte[] v = nextValue();
+    return jackson.parse(v, 0, v.length);
   }
 
   @Benchmark

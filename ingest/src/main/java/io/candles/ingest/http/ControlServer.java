@@ -1,8 +1,8 @@
 package io.candles.ingest.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.candles.contract.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -138,7 +138,7 @@ public final class ControlServer implements AutoCloseable {
           send(ex, h.up() ? 200 : 503, JSON, h.json());
           return;
         default:
-          send(ex, 200, io.candles.ingest.metrics.PrometheusText.CONTENT_TYPE, controls.metricsText());
+          send(ex, 200, io.candles.ingest.metrics.PrometheusMetrics.CONTENT_TYPE, controls.metricsText());
       }
     } catch (Exception e) {
       log.error("REST {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
@@ -180,10 +180,8 @@ public final class ControlServer implements AutoCloseable {
       return;
     }
     boolean changed = "/start".equals(path) ? controls.start() : controls.stop();
-    StringBuilder sb = new StringBuilder("{\"state\":");
-    Json.appendQuoted(sb, controls.state());
-    sb.append(",\"changed\":").append(changed).append('}');
-    send(ex, 200, JSON, sb.toString());
+    ObjectNode reply = JsonBody.object().put("state", controls.state()).put("changed", changed);
+    send(ex, 200, JSON, JsonBody.write(reply));
   }
 
   /** The body as text, or null if longer than {@link #MAX_BODY}. */
@@ -198,10 +196,7 @@ public final class ControlServer implements AutoCloseable {
   }
 
   private static void error(HttpExchange ex, int status, String message) throws IOException {
-    StringBuilder sb = new StringBuilder("{\"error\":");
-    Json.appendQuoted(sb, message);
-    sb.append(",\"status\":").append(status).append('}');
-    send(ex, status, JSON, sb.toString());
+    send(ex, status, JSON, JsonBody.write(JsonBody.object().put("error", message).put("status", status)));
   }
 
   private static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {

@@ -62,6 +62,8 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
   private final LongAdder deadLettersAcked = new LongAdder();
   private final LongAdder ticksFailed = new LongAdder();
   private final LongAdder deadLettersFailed = new LongAdder();
+  private final LongAdder gapsAcked = new LongAdder();
+  private final LongAdder gapsFailed = new LongAdder();
   private final LongAdder sendRetries = new LongAdder();
   private final LongAdder refusedForGood = new LongAdder();
   private final LongAdder lostAtShutdown = new LongAdder();
@@ -145,8 +147,8 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
     return new PublisherStats(
         queue.size(), queue.size() + queue.remainingCapacity(), queueFullWaits.sum(),
         queueFullWaitNanos.sum() / 1_000_000L, inFlight, ticksAcked.sum(), deadLettersAcked.sum(),
-        ticksFailed.sum(), deadLettersFailed.sum(), sendRetries.sum(), lostAtShutdown.sum(),
-        inFlight > 0 || !queue.isEmpty() ? now - lastProgressAt : 0);
+        ticksFailed.sum(), deadLettersFailed.sum(), gapsAcked.sum(), gapsFailed.sum(), sendRetries.sum(),
+        lostAtShutdown.sum(), inFlight > 0 || !queue.isEmpty() ? now - lastProgressAt : 0);
   }
 
   /**
@@ -186,13 +188,15 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
     // Records still in the producer after this are failed by close() and counted by their callbacks.
     producer.close(Duration.ofNanos(remaining));
     PublisherStats s = stats();
-    if (delivered && s.lostAtShutdown() == 0 && s.ticksFailed() == 0 && s.deadLettersFailed() == 0) {
-      log.info("Kafka publisher closed: everything received was acknowledged ({} ticks, {} dead letters)",
-          s.ticksAcked(), s.deadLettersAcked());
+    if (delivered && s.lostAtShutdown() == 0 && s.ticksFailed() == 0 && s.deadLettersFailed() == 0
+        && s.gapsFailed() == 0) {
+      log.info("Kafka publisher closed: everything received was acknowledged ({} ticks, {} gap records, {} dead"
+          + " letters)", s.ticksAcked(), s.gapsAcked(), s.deadLettersAcked());
     } else {
       log.error("Kafka publisher closed after waiting {} ms with records NOT delivered: {} never handed to the"
-              + " producer ({} of them in the buffer), {} ticks and {} dead letters failed in the producer",
-          timeout.toMillis(), s.lostAtShutdown(), left, s.ticksFailed(), s.deadLettersFailed());
+              + " producer ({} of them in the buffer), {} ticks, {} gap records and {} dead letters failed in the"
+          + " producer", timeout.toMillis(), s.lostAtShutdown(), left, s.ticksFailed(), s.gapsFailed(),
+          s.deadLettersFailed());
     }
   }
 
@@ -226,7 +230,7 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
         r.deadLetter() ? dlqTopic : topic, null, r.timestampMillis(), r.key(), r.value());
     long pause = RETRY_PAUSE_MIN_MS;
     while (true) {
-      Delivery delivery = new Delivery(r.deadLetter());
+      Delivery delivery = new Delivery(r.kind());
       if (handedOver.get() == completed.get()) {
         lastProgressAt = System.nanoTime() / 1_000_000L;
       }
@@ -246,14 +250,14 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
       if (permanentForRecord(delivery.refusal)) {
         // This record can never be taken (e.g. larger than max.request.size): offering it again
         // would block every record behind it forever. Given up, counted and logged with the reason.
-        (r.deadLetter() ? deadLettersFailed : ticksFailed).increment();
+        failed(r.kind()).increment();
         refusedForGood.increment();
         long now = System.nanoTime() / 1_000_000L;
         if (now - lastRefusalLogAt > 1_000) {
           lastRefusalLogAt = now;
           log.error("Kafka refused a {} record (key {}, {} characters) and it will not be retried: {}"
                   + " ({} refused so far; counted as failed in /status and /metrics)",
-              r.deadLetter() ? "dead-letter" : "tick", r.key(), r.value().length(), delivery.refusal.toString(),
+              label(r.kind()), r.key(), r.value().length(), delivery.refusal.toString(),
               refusedForGood.sum());
         }
         return;
@@ -297,16 +301,40 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
     return e instanceof ApiException || e instanceof SerializationException;
   }
 
+  private LongAdder acked(OutRecord.Kind kind) {
+    return switch (kind) {
+      case TICK -> ticksAcked;
+      case GAP -> gapsAcked;
+      case DEAD_LETTER -> deadLettersAcked;
+    };
+  }
+
+  private LongAdder failed(OutRecord.Kind kind) {
+    return switch (kind) {
+      case TICK -> ticksFailed;
+      case GAP -> gapsFailed;
+      case DEAD_LETTER -> deadLettersFailed;
+    };
+  }
+
+  private static String label(OutRecord.Kind kind) {
+    return switch (kind) {
+      case TICK -> "tick";
+      case GAP -> "gap";
+      case DEAD_LETTER -> "dead-letter";
+    };
+  }
+
   /** The outcome of one send. */
   private final class Delivery implements Callback {
-    private final boolean deadLetter;
+    private final OutRecord.Kind kind;
     private final Thread sender = Thread.currentThread();
     volatile boolean returned;
     volatile boolean refusedNow;
     volatile Exception refusal;
 
-    Delivery(boolean deadLetter) {
-      this.deadLetter = deadLetter;
+    Delivery(OutRecord.Kind kind) {
+      this.kind = kind;
     }
 
     @Override
@@ -314,7 +342,7 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
       completed.incrementAndGet();
       if (e == null) {
         lastProgressAt = System.nanoTime() / 1_000_000L;
-        (deadLetter ? deadLettersAcked : ticksAcked).increment();
+        acked(kind).increment();
         return;
       }
       if (!returned && Thread.currentThread() == sender) {
@@ -323,12 +351,11 @@ public final class KafkaPublisher implements RecordSink, AutoCloseable {
         refusal = e;
         return;
       }
-      (deadLetter ? deadLettersFailed : ticksFailed).increment();
+      failed(kind).increment();
       long now = System.nanoTime() / 1_000_000L;
       if (now - lastFailureLogAt > 1_000) {
         lastFailureLogAt = now;
-        log.error("Kafka did not take a {} record and it will not be retried: {}",
-            deadLetter ? "dead-letter" : "tick", e.toString());
+        log.error("Kafka did not take a {} record and it will not be retried: {}", label(kind), e.toString());
       }
     }
   }

@@ -12,6 +12,8 @@ package io.candles.ingest.kafka;
  * @param deadLettersAcked dead letters acknowledged
  * @param ticksFailed tick records the producer gave up on (non-retriable error or shutdown timeout)
  * @param deadLettersFailed dead letters the producer gave up on
+ * @param gapsAcked gap records (on the ticks topic) acknowledged
+ * @param gapsFailed gap records the producer gave up on
  * @param sendRetries times the producer refused a record (broker unreachable, producer buffer full)
  *     and it was offered again
  * @param lostAtShutdown records still in the buffer when the shutdown timeout ran out
@@ -28,6 +30,8 @@ public record PublisherStats(
     long deadLettersAcked,
     long ticksFailed,
     long deadLettersFailed,
+    long gapsAcked,
+    long gapsFailed,
     long sendRetries,
     long lostAtShutdown,
     long oldestUnackedMillis) {}

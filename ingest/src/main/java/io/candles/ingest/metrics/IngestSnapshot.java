@@ -37,6 +37,10 @@ public record IngestSnapshot(
    * One pair's view.
    *
    * @param lastTickAgeMillis time since its last tick was produced, or -1
+   * @param gaps gaps of the pair's connection (lost sessions until data flowed again)
+   * @param gapMillisTotal their total length
+   * @param gapRecords gap records (pieces) written for the pair, every cause
+   * @param gapRecordMillis their total length in milliseconds
    * @param lastUpdateId the last produced tick's update id, or {@code Long.MIN_VALUE}
    */
   public record PairView(
@@ -48,6 +52,8 @@ public record IngestSnapshot(
       long lastTickAgeMillis,
       long gaps,
       long gapMillisTotal,
+      long gapRecords,
+      long gapRecordMillis,
       long lastUpdateId,
       long priceJumps,
       long overlapDuplicates,

@@ -12,6 +12,8 @@ public final class PairMetrics {
   private final LongAdder ticks = new LongAdder();
   private final LongAdder priceJumps = new LongAdder();
   private final LongAdder overlapDuplicates = new LongAdder();
+  private final LongAdder gapRecords = new LongAdder();
+  private final LongAdder gapRecordMillis = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> rejects = new ConcurrentHashMap<>();
   private final RateMeter rate = new RateMeter(10);
   private volatile long lastTickAtMillis = -1;
@@ -47,6 +49,22 @@ public final class PairMetrics {
 
   public void overlapDuplicate() {
     overlapDuplicates.increment();
+  }
+
+  /** A gap record of {@code lengthMillis} for this pair was handed to the Kafka buffer. */
+  public void gapRecord(long lengthMillis) {
+    gapRecords.increment();
+    gapRecordMillis.add(lengthMillis);
+  }
+
+  /** Gap records (pieces of gaps) handed to the Kafka buffer. */
+  public long gapRecords() {
+    return gapRecords.sum();
+  }
+
+  /** The total length of those gap records, in milliseconds. */
+  public long gapRecordMillis() {
+    return gapRecordMillis.sum();
   }
 
   public long ticks() {

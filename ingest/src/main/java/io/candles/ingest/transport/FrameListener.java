@@ -1,5 +1,6 @@
 package io.candles.ingest.transport;
 
+import io.candles.contract.GapCause;
 import java.nio.ByteBuffer;
 
 /**
@@ -35,4 +36,14 @@ public interface FrameListener {
    *     gap, when the exchange's sequence may have restarted
    */
   default void onSessionOpened(long session, boolean continuation) {}
+
+  /**
+   * The connection lost its session after data had flowed: a gap opens at the last frame passed to
+   * {@link #onFrame} and lasts until the next {@link #onFrame}. Called on the scheduler while the
+   * connection holds its lock, before any reconnect is scheduled: it must return at once, never wait.
+   *
+   * @param cause {@link GapCause#SILENCE} when the watchdog found the session silent, otherwise
+   *     {@link GapCause#RECONNECT}
+   */
+  default void onGapOpened(GapCause cause) {}
 }

@@ -1,25 +1,15 @@
 package io.candles.ingest.transport;
 
-import java.io.IOException;
-import java.net.Socket;
+import io.candles.contract.GapCause;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import org.java_websocket.WebSocket;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.drafts.Draft_6455;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
-import org.java_websocket.framing.CloseFrame;
-import org.java_websocket.framing.Framedata;
-import org.java_websocket.handshake.ServerHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,21 +18,18 @@ import org.slf4j.LoggerFactory;
  * exchange. It knows nothing of the protocol beyond "open this URI, send these messages".
  *
  * <ul>
- *   <li>Each attempt uses a fresh {@link WebSocketClient} (a "session"); Java-WebSocket clients are
- *       not meant to be reused after a failure, and a fresh one cannot carry stale state.
- *   <li>Reconnects run on the shared scheduler after an exponential, jittered, capped delay, never
- *       inside the client's own close callback (which runs on its reader thread while the client is
- *       still tearing down).
- *   <li>Pings are answered by Java-WebSocket itself. We also ping the server, so a quiet but healthy
- *       connection keeps producing pongs; a session that has received nothing for
- *       {@code silenceTimeout} is declared dead and replaced, because a half-open TCP connection
- *       otherwise looks healthy forever.
- *   <li>Before the exchange's 24-hour forced disconnect a replacement session is opened alongside
- *       (make-before-break). Once the new one delivers it becomes current, and the old one keeps
- *       delivering for a short overlap ({@code overlapGrace}) before it is closed; frames of both
- *       are flagged as overlapping so the listener can take each update once, in order.
- *   <li>A gap is the time from the last frame before a session was lost to the first frame after a
- *       new one opened; every gap is logged with its length and counted.
+ *   <li>Each attempt is a fresh {@link Session}.
+ *   <li>Reconnects run on the shared scheduler after an exponential, jittered, capped delay
+ *       ({@link Backoff}).
+ *   <li>Pings are answered by Java-WebSocket itself; the {@link Watchdog} pings the server and
+ *       replaces sessions that are silent or never open.
+ *   <li>Before the exchange's 24-hour forced disconnect ({@link RolloverClock}) a replacement
+ *       session is opened alongside (make-before-break). Once the new one delivers it becomes
+ *       current, and the old one keeps delivering for a short overlap ({@code overlapGrace}) before
+ *       it is closed; frames of both are flagged as overlapping so the listener can take each update
+ *       once, in order.
+ *   <li>Every gap ({@link GapAccount}) is logged with its length and counted, and its opening is
+ *       reported to the listener ({@link FrameListener#onGapOpened}), which marks it in the records.
  * </ul>
  *
  * <p>Thread-safety: lifecycle state is guarded by {@code lock}; the per-frame path reads volatile
@@ -59,6 +46,8 @@ public final class ReconnectingWebSocket {
   private final ScheduledExecutorService scheduler;
   private final LongSupplier clock;
   private final Backoff backoff;
+  private final Watchdog watchdogRules;
+  private final Session.Owner events = new Events();
 
   private final Object lock = new Object();
   // Guarded by lock; volatile where the frame path reads them without it.
@@ -69,17 +58,13 @@ public final class ReconnectingWebSocket {
   private ScheduledFuture<?> pendingConnect;
   private ScheduledFuture<?> watchdog;
   private long nextSessionId = 1;
-  private long gapStartedAt = -1;
   private long downSince = -1;
-  private long nextRolloverAt = Long.MAX_VALUE;
+  private final RolloverClock rollover;
+  private final GapAccount gaps = new GapAccount();
   private long sessionsOpened;
-  private long gaps;
-  private long gapMillisTotal;
-  private long lastGapMillis = -1;
   private long rollovers;
   private long reconnects;
 
-  private volatile boolean gapOpen;
   private volatile long overlapUntil = Long.MIN_VALUE;
   private volatile ConnectionState state = ConnectionState.STOPPED;
   private volatile long lastFrameAt = -1;
@@ -107,6 +92,8 @@ public final class ReconnectingWebSocket {
     this.scheduler = scheduler;
     this.clock = clock;
     this.backoff = backoff;
+    this.watchdogRules = new Watchdog(settings);
+    this.rollover = new RolloverClock(settings);
   }
 
   /** Monotonic milliseconds from {@link System#nanoTime()}. */
@@ -126,8 +113,7 @@ public final class ReconnectingWebSocket {
       }
       running = true;
       backoff.reset();
-      gapOpen = false;
-      gapStartedAt = -1;
+      gaps.reset();
       lastFrameAt = -1;
       downSince = clock.getAsLong();
       state = ConnectionState.CONNECTING;
@@ -150,14 +136,9 @@ public final class ReconnectingWebSocket {
         return;
       }
       running = false;
-      if (gapOpen && gapStartedAt >= 0) {
-        // Stopped while no data was flowing: the gap ends here, unfilled, and still counts.
-        openGap = clock.getAsLong() - gapStartedAt;
-        gaps++;
-        gapMillisTotal += openGap;
-        lastGapMillis = openGap;
-        gapCount = gaps;
-      }
+      // Stopped while no data was flowing: the gap ends here, unfilled, and still counts.
+      openGap = gaps.closeAtStop(clock.getAsLong());
+      gapCount = gaps.count();
       cancel(pendingConnect);
       cancel(watchdog);
       pendingConnect = null;
@@ -172,8 +153,6 @@ public final class ReconnectingWebSocket {
       successor = null;
       retiring = null;
       overlapUntil = Long.MIN_VALUE;
-      gapOpen = false;
-      gapStartedAt = -1;
       downSince = -1;
       state = ConnectionState.STOPPED;
     }
@@ -195,11 +174,10 @@ public final class ReconnectingWebSocket {
       long frameAge = lastFrameAt < 0 ? -1 : now - lastFrameAt;
       long inboundAge = lastInboundAt < 0 ? -1 : now - lastInboundAt;
       long sessionAge = s == null || s.openedAt < 0 ? -1 : now - s.openedAt;
-      long currentGap = gapOpen && gapStartedAt >= 0 ? now - gapStartedAt : -1;
       long down = running && downSince >= 0 ? now - downSince : 0;
       return new ConnectionStats(
-          name, uri.toString(), state, frames.sum(), frameAge, inboundAge, gaps, gapMillisTotal,
-          lastGapMillis, currentGap, reconnects, rollovers, sessionAge,
+          name, uri.toString(), state, frames.sum(), frameAge, inboundAge, gaps.count(), gaps.millisTotal(),
+          gaps.lastMillis(), gaps.currentMillis(now), reconnects, rollovers, sessionAge,
           staleFrames.sum(), down);
     }
   }
@@ -213,7 +191,7 @@ public final class ReconnectingWebSocket {
       if (!running || current != null) {
         return;
       }
-      s = new Session(nextSessionId++, false);
+      s = newSession();
       current = s;
       state = ConnectionState.CONNECTING;
     }
@@ -242,7 +220,7 @@ public final class ReconnectingWebSocket {
       } else {
         state = ConnectionState.OPEN;
         downSince = -1;
-        nextRolloverAt = now + settings.rolloverAfter().toMillis();
+        rollover.sessionCurrent(now);
       }
     }
     log.info("{}: session {} open{}", name, s.id, continuation ? " (rollover replacement)" : "");
@@ -274,7 +252,7 @@ public final class ReconnectingWebSocket {
     }
     lastFrameAt = now;
     frames.increment();
-    if (gapOpen) {
+    if (gaps.isOpen()) {
       closeGap(now);
     }
     if (s == successor) {
@@ -304,16 +282,11 @@ public final class ReconnectingWebSocket {
     long length;
     long count;
     synchronized (lock) {
-      if (!gapOpen) {
+      length = gaps.close(now);
+      if (length < 0) {
         return;
       }
-      gapOpen = false;
-      length = now - gapStartedAt;
-      gapStartedAt = -1;
-      gaps++;
-      gapMillisTotal += length;
-      lastGapMillis = length;
-      count = gaps;
+      count = gaps.count();
     }
     log.warn("{}: data flowing again after a gap of {} ms (gap #{})", name, length, count);
   }
@@ -331,7 +304,7 @@ public final class ReconnectingWebSocket {
       retiring = old;
       rollovers++;
       state = ConnectionState.OPEN;
-      nextRolloverAt = now + settings.rolloverAfter().toMillis();
+      rollover.sessionCurrent(now);
     }
     log.info("{}: rollover: session {} replaces session {}", name, s.id, old == null ? "-" : old.id);
     if (old != null) {
@@ -352,6 +325,11 @@ public final class ReconnectingWebSocket {
 
   /** Any thread: {@code s} closed or failed. Idempotent. */
   private void ended(Session s, String why) {
+    ended(s, why, GapCause.RECONNECT);
+  }
+
+  /** As {@link #ended(Session, String)}; {@code cause} is what a gap opened by it is put down to. */
+  private void ended(Session s, String why, GapCause cause) {
     long now = clock.getAsLong();
     synchronized (lock) {
       if (s.ended) {
@@ -366,7 +344,7 @@ public final class ReconnectingWebSocket {
       if (s == successor) {
         successor = null;
         overlapUntil = Long.MIN_VALUE;
-        nextRolloverAt = now + 60_000;
+        rollover.replacementFailed(now);
         log.warn("{}: rollover replacement session {} failed ({}); keeping session {}, retrying in 60 s",
             name, s.id, why, current == null ? "-" : current.id);
         return;
@@ -392,9 +370,8 @@ public final class ReconnectingWebSocket {
       if (lived >= settings.stableAfter().toMillis()) {
         backoff.reset();
       }
-      if (!gapOpen && lastFrameAt >= 0) {
-        gapOpen = true;
-        gapStartedAt = lastFrameAt;
+      if (gaps.sessionLost(lastFrameAt)) {
+        listener.onGapOpened(cause);
       }
       if (downSince < 0) {
         downSince = now;
@@ -422,24 +399,17 @@ public final class ReconnectingWebSocket {
         if (s == null || s.ended) {
           continue;
         }
-        if (!s.opened) {
-          if (now - s.createdAt > settings.connectTimeout().toMillis()) {
-            dead.add(s);
-            why.add("no handshake within " + settings.connectTimeout().toMillis() + " ms");
-          }
-        } else if (now - s.lastInboundAt > settings.silenceTimeout().toMillis()) {
+        String reason = watchdogRules.check(s, now);
+        if (reason != null) {
           dead.add(s);
-          why.add("silent for " + (now - s.lastInboundAt) + " ms");
-        } else if (now - s.lastPingAt >= settings.pingInterval().toMillis()) {
-          s.lastPingAt = now;
-          s.pingIfOpen();
+          why.add(reason);
         }
       }
       Session c = current;
-      if (c != null && c.opened && successor == null && retiring == null && now >= nextRolloverAt
+      if (c != null && c.opened && successor == null && retiring == null && rollover.due(now)
           && dead.isEmpty()) {
-        successor = new Session(nextSessionId++, true);
-        nextRolloverAt = Long.MAX_VALUE;
+        successor = newSession();
+        rollover.replacementStarted();
         startRollover = true;
       }
     }
@@ -447,7 +417,8 @@ public final class ReconnectingWebSocket {
       Session s = dead.get(i);
       log.warn("{}: session {} treated as dead: {}", name, s.id, why.get(i));
       s.abort(why.get(i));
-      ended(s, why.get(i));
+      // Only an open session can have been silent; one that never opened is a failed reconnect.
+      ended(s, why.get(i), s.opened ? GapCause.SILENCE : GapCause.RECONNECT);
     }
     if (startRollover) {
       Session s = successor;
@@ -459,11 +430,7 @@ public final class ReconnectingWebSocket {
   }
 
   private ScheduledFuture<?> schedule(Runnable r, long delayMillis) {
-    try {
-      return scheduler.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      return null; // shutting down
-    }
+    return Session.schedule(scheduler, r, delayMillis);
   }
 
   private static void cancel(ScheduledFuture<?> f) {
@@ -472,119 +439,36 @@ public final class ReconnectingWebSocket {
     }
   }
 
-  /** One attempt: a fresh client. */
-  private final class Session extends WebSocketClient {
-    final long id;
-    final long createdAt;
-    // Written under lock or by the session's own reader thread; read by the watchdog.
-    volatile boolean opened;
-    volatile boolean ended;
-    volatile long openedAt = -1;
-    volatile long lastInboundAt;
-    volatile long lastPingAt;
-    private volatile String lastError;
+  /** Under lock. */
+  private Session newSession() {
+    return new Session(name, nextSessionId++, uri, settings, clock, scheduler, events);
+  }
 
-    Session(long id, boolean rolloverSuccessor) {
-      super(ReconnectingWebSocket.this.uri, new Draft_6455(), Map.of(), (int) settings.connectTimeout().toMillis());
-      this.id = id;
-      this.createdAt = clock.getAsLong();
-      // Our watchdog replaces the library's connection-lost timer: one mechanism, one clock.
-      setConnectionLostTimeout(0);
-      setDaemon(true);
-      setTcpNoDelay(true);
+  /** What the sessions report, to this connection's private handlers. */
+  private final class Events implements Session.Owner {
+    @Override
+    public void opened(Session s) {
+      ReconnectingWebSocket.this.opened(s);
     }
 
     @Override
-    public void onOpen(ServerHandshake handshake) {
-      opened(this);
+    public void received(Session s, String text) {
+      ReconnectingWebSocket.this.received(s, text);
     }
 
     @Override
-    public void onMessage(String text) {
-      received(this, text);
+    public void receivedBinary(Session s, ByteBuffer bytes) {
+      ReconnectingWebSocket.this.receivedBinary(s, bytes);
     }
 
     @Override
-    public void onMessage(ByteBuffer bytes) {
-      receivedBinary(this, bytes);
-    }
-
-    @Override
-    public void onWebsocketPong(WebSocket conn, Framedata f) {
-      long now = clock.getAsLong();
+    public void ponged(long now) {
       lastInboundAt = now;
-      ReconnectingWebSocket.this.lastInboundAt = now;
     }
 
     @Override
-    public void onClose(int code, String reason, boolean remote) {
-      String why = (remote ? "closed by the server: " : "closed: ") + code
-          + (reason == null || reason.isEmpty() ? "" : " " + reason)
-          + (lastError == null ? "" : " (" + lastError + ")");
-      // Never reconnect from inside the client's callback: hand over to the scheduler.
-      try {
-        scheduler.execute(() -> ended(this, why));
-      } catch (RejectedExecutionException e) {
-        // Shutting down.
-      }
-    }
-
-    @Override
-    public void onError(Exception ex) {
-      lastError = ex.toString();
-      log.debug("{}: session {} error", name, id, ex);
-    }
-
-    void sendIfOpen(String text) {
-      if (!ended && isOpen()) {
-        try {
-          send(text);
-        } catch (WebsocketNotConnectedException e) {
-          // Closed in between: the reconnect will subscribe again.
-        }
-      }
-    }
-
-    void pingIfOpen() {
-      if (isOpen()) {
-        try {
-          sendPing();
-        } catch (WebsocketNotConnectedException e) {
-          // Closed in between.
-        }
-      }
-    }
-
-    void closeGracefully(String why) {
-      try {
-        close(CloseFrame.NORMAL, why);
-      } catch (RuntimeException e) {
-        abort(why);
-        return;
-      }
-      // A peer that never answers the close handshake must not keep the socket open.
-      schedule(() -> {
-        if (!isClosed()) {
-          abort(why + " (close handshake timed out)");
-        }
-      }, 2_000);
-    }
-
-    /** Drops the connection at once, without a close handshake. */
-    void abort(String why) {
-      try {
-        Socket socket = getSocket();
-        if (socket != null) {
-          socket.close();
-        }
-      } catch (IOException e) {
-        // Closing anyway.
-      }
-      try {
-        closeConnection(CloseFrame.ABNORMAL_CLOSE, why);
-      } catch (RuntimeException e) {
-        log.debug("{}: session {} abort", name, id, e);
-      }
+    public void ended(Session s, String why) {
+      ReconnectingWebSocket.this.ended(s, why);
     }
   }
 }

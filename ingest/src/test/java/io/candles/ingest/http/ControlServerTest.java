@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.candles.ingest.json.JsonObject;
+import io.candles.ingest.testing.JsonText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,7 +88,7 @@ public class ControlServerTest {
 
   private static String error(HttpResponse<String> r) {
     assertThat(r.headers().firstValue("Content-Type").orElse(""), startsWith("application/json"));
-    JsonObject o = JsonObject.parseUnchecked(r.body());
+    JsonText o = JsonText.parse(r.body());
     assertThat(o.text("status"), is(Integer.toString(r.statusCode())));
     return o.text("error");
   }

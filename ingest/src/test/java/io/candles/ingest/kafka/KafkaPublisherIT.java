@@ -4,7 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
-import io.candles.ingest.testing.Await;
+import io.candles.testkit.Await;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;

@@ -6,8 +6,8 @@ import static org.hamcrest.Matchers.is;
 
 import io.candles.contract.Tick;
 import io.candles.contract.TickJson;
-import io.candles.ingest.sim.ExchangeSimulator;
-import io.candles.ingest.sim.SimQuote;
+import io.candles.simulator.ExchangeSimulator;
+import io.candles.simulator.SimQuote;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

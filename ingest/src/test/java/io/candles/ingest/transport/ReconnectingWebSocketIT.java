@@ -8,9 +8,10 @@ import static org.hamcrest.Matchers.lessThan;
 
 import io.candles.ingest.exchange.ConnectionPlan;
 import io.candles.ingest.exchange.binance.BinanceAdapter;
-import io.candles.ingest.json.JsonObject;
-import io.candles.ingest.sim.ExchangeSimulator;
-import io.candles.ingest.testing.Await;
+import io.candles.ingest.testing.IngestRig;
+import io.candles.ingest.testing.JsonText;
+import io.candles.simulator.ExchangeSimulator;
+import io.candles.testkit.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.After;
 import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
 
 /** The transport against the simulator over real sockets: drops, stalls, rollovers, resubscription. */
@@ -57,18 +59,18 @@ public class ReconnectingWebSocketIT {
       .withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))
       .withWatchdogPeriod(Duration.ofMillis(50));
 
+  @Rule
+  public final IngestRig rig = new IngestRig();
+
   @Before
   public void setUp() throws IOException {
-    sim = ExchangeSimulator.start("127.0.0.1", 0, ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT"), 3_000));
+    sim = rig.simulator(ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT"), 3_000));
   }
 
   @After
   public void tearDown() {
     if (ws != null) {
       ws.stop();
-    }
-    if (sim != null) {
-      sim.close();
     }
     scheduler.shutdownNow();
   }
@@ -158,9 +160,7 @@ public class ReconnectingWebSocketIT {
 
   @Test
   public void streamsBeyondTheUrlAreSubscribedAgainOnEveryReconnect() throws Exception {
-    sim.close();
-    sim = ExchangeSimulator.start("127.0.0.1", 0,
-        ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT", "BNBUSDT"), 3_000));
+    sim = rig.simulator(ExchangeSimulator.Config.of(List.of("BTCUSDT", "ETHUSDT", "BNBUSDT"), 3_000));
     connect(BinanceAdapter.spot().withUrlStreamLimit(1), List.of("BTCUSDT", "ETHUSDT", "BNBUSDT"), FAST);
     Await.until("all three streams", 5_000, () -> streamsSeen().size() == 3, () -> streamsSeen().toString());
     assertThat(frames.contains("{\"result\":null,\"id\":1}"), is(true));
@@ -195,7 +195,7 @@ public class ReconnectingWebSocketIT {
     assertThat(ws.stats().state() == ConnectionState.RECONNECTING || ws.stats().state() == ConnectionState.CONNECTING,
         is(true));
     assertThat(ws.stats().currentGapMillis(), greaterThan(0L));
-    sim = ExchangeSimulator.start("127.0.0.1", port, ExchangeSimulator.Config.of(List.of("BTCUSDT"), 3_000));
+    sim = rig.simulator(port, ExchangeSimulator.Config.of(List.of("BTCUSDT"), 3_000));
     Await.until("recovered", 10_000, () -> ws.stats().gaps() == 1, () -> ws.stats().toString());
     assertThat(ws.stats().state(), is(ConnectionState.OPEN));
   }
@@ -221,7 +221,7 @@ public class ReconnectingWebSocketIT {
   private Set<String> streamsSeen() {
     Set<String> seen = ConcurrentHashMap.newKeySet();
     for (String f : frames) {
-      JsonObject o = JsonObject.parseUnchecked(f);
+      JsonText o = JsonText.parse(f);
       if (o.text("stream") != null) {
         seen.add(o.text("stream"));
       }

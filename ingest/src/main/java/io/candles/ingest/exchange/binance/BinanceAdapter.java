@@ -1,11 +1,11 @@
 package io.candles.ingest.exchange.binance;
 
 import io.candles.contract.EventTimes;
-import io.candles.contract.IngestRejectReason;
 import io.candles.contract.Prices;
 import io.candles.contract.RejectReason;
 import io.candles.contract.RejectedTickException;
 import io.candles.contract.Tick;
+import io.candles.contract.TickRules;
 import io.candles.ingest.exchange.ConnectionPlan;
 import io.candles.ingest.exchange.ExchangeAdapter;
 import io.candles.ingest.exchange.Frame;
@@ -144,7 +144,7 @@ public final class BinanceAdapter implements ExchangeAdapter {
     try {
       message = BinanceFrames.parse(text);
     } catch (RejectedTickException e) {
-      return new Frame.Rejected(null, e.reason().code(), e.detail(), null);
+      return new Frame.Rejected(null, e.reason(), e.detail(), null);
     }
     if (message instanceof BinanceMessage.BookTicker t) {
       return toQuote(t, receivedAtMillis);
@@ -156,52 +156,61 @@ public final class BinanceAdapter implements ExchangeAdapter {
     return new Frame.ExchangeError("error " + e.code() + " for request " + e.id() + ": " + e.msg());
   }
 
-  /** Maps a wire record to a quote, applying the contract's field and price rules. */
+  /** What the contract's required fields are called in a Binance book ticker. */
+  private static final TickRules.Names FIELD_NAMES =
+      new TickRules.Names("s (pair)", "b (bid)", "a (ask)", "E (event_time)");
+
+  /** Maps a wire record to a quote, applying the contract's field and price rules ({@link TickRules#check}). */
   static Frame toQuote(BinanceMessage.BookTicker t, long receivedAtMillis) {
     String symbol = t.symbol();
-    if (symbol == null || symbol.isEmpty()) {
-      return new Frame.Rejected(
-          null, RejectReason.MISSING_FIELD.code(), "required field s (pair) is missing or null", t.stream());
+    // A rejection names the pair when there is one.
+    String pair = symbol == null || symbol.isEmpty() ? null : symbol.toUpperCase(Locale.ROOT);
+    TickRules.Fields fields = new TickRules.Fields(FIELD_NAMES);
+    fields.pair(pair);
+    price(fields.bid(), "bid", t.bidPrice());
+    price(fields.ask(), "ask", t.askPrice());
+    if (t.eventTime() == null) {
+      fields.eventTime(receivedAtMillis); // spot sends none: the contract's receive time
+    } else {
+      long e = parseLong(t.eventTime());
+      if (e == Long.MIN_VALUE) {
+        fields.noEventTime(new RejectedTickException(
+            RejectReason.UNPARSEABLE_TIME, "E (event_time) is not epoch milliseconds: " + t.eventTime()));
+      } else {
+        try {
+          fields.eventTime(EventTimes.checkEpochMillis("E (event_time)", e));
+        } catch (RejectedTickException error) {
+          fields.noEventTime(error);
+        }
+      }
     }
-    String pair = symbol.toUpperCase(Locale.ROOT);
     try {
-      if (t.bidPrice() == null) {
-        throw missing("b (bid)");
-      }
-      if (t.askPrice() == null) {
-        throw missing("a (ask)");
-      }
-      long bid = Prices.parsePrice("bid", t.bidPrice(), 0, t.bidPrice().length());
-      long ask = Prices.parsePrice("ask", t.askPrice(), 0, t.askPrice().length());
-      if (ask < bid) {
-        throw new RejectedTickException(
-            RejectReason.CROSSED_BOOK, "ask " + t.askPrice() + " is below bid " + t.bidPrice());
-      }
-      long eventTime = receivedAtMillis;
-      if (t.eventTime() != null) {
-        long e = parseLong(t.eventTime());
-        if (e == Long.MIN_VALUE) {
-          throw new RejectedTickException(
-              RejectReason.UNPARSEABLE_TIME, "E (event_time) is not epoch milliseconds: " + t.eventTime());
-        }
-        eventTime = EventTimes.checkEpochMillis("E (event_time)", e);
-      }
-      long updateId = Tick.NO_UPDATE_ID;
-      if (t.updateId() != null) {
-        updateId = parseLong(t.updateId());
-        if (updateId == Long.MIN_VALUE || updateId < 0) {
-          return new Frame.Rejected(pair, IngestRejectReason.INVALID_UPDATE_ID.code(),
-              "u (update_id) is not a non-negative integer: " + t.updateId(), t.stream());
-        }
-      }
-      return new Quote(pair, t.bidPrice(), t.askPrice(), bid, ask, eventTime, updateId, t.stream());
+      TickRules.check(fields);
     } catch (RejectedTickException e) {
-      return new Frame.Rejected(pair, e.reason().code(), e.detail(), t.stream());
+      return new Frame.Rejected(pair, e.reason(), e.detail(), t.stream());
     }
+    long updateId = Tick.NO_UPDATE_ID;
+    if (t.updateId() != null) {
+      updateId = parseLong(t.updateId());
+      if (updateId == Long.MIN_VALUE || updateId < 0) {
+        return new Frame.Rejected(pair, RejectReason.INVALID_UPDATE_ID,
+            "u (update_id) is not a non-negative integer: " + t.updateId(), t.stream());
+      }
+    }
+    return new Quote(pair, t.bidPrice(), t.askPrice(), fields.bidUnits(), fields.askUnits(),
+        fields.eventTime(), updateId, t.stream());
   }
 
-  private static RejectedTickException missing(String field) {
-    return new RejectedTickException(RejectReason.MISSING_FIELD, "required field " + field + " is missing or null");
+  /** Sets {@code price} from the exchange's string, if it sent one. */
+  private static void price(TickRules.Price price, String name, String text) {
+    if (text == null) {
+      return;
+    }
+    try {
+      price.set(Prices.parsePrice(name, text, 0, text.length()), text);
+    } catch (RejectedTickException e) {
+      price.absent(e);
+    }
   }
 
   /** A plain decimal integer, or {@link Long#MIN_VALUE} for anything else (fraction, exponent, overflow). */

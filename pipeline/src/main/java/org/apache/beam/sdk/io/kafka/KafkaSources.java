@@ -25,7 +25,8 @@ public final class KafkaSources {
    */
   public static <K, V> UnboundedSource<KafkaRecord<K, V>, KafkaCheckpointMark> unboundedSource(
       KafkaIO.Read<K, V> read) {
-    return read.makeSource();
+    // Whose splits, resumed from a savepoint, also read partitions added to the topic since.
+    return RescalableKafkaSource.of(read);
   }
 
   /**
