@@ -12,6 +12,11 @@ public enum GapCause {
   SILENCE("silence"),
   /** The flow was stopped over the ingester's REST API, until it was started again. */
   STOPPED("stopped"),
+  /**
+   * The ingester process was not running: from the last record the previous process wrote for the
+   * connection's pairs until data flows in the new one.
+   */
+  RESTART("restart"),
   /** The exchange's sequence ({@code update_id}) skipped updates the exchange says it sent. */
   SEQUENCE_JUMP("sequence_jump"),
   /** A cause this reader does not know. */

@@ -5,6 +5,7 @@ import io.candles.ingest.exchange.ConnectionPlan;
 import io.candles.ingest.exchange.ExchangeAdapter;
 import io.candles.ingest.http.ControlServer;
 import io.candles.ingest.http.JsonBody;
+import io.candles.ingest.kafka.FeedHistory;
 import io.candles.ingest.kafka.KafkaPublisher;
 import io.candles.ingest.kafka.ProducerSettings;
 import io.candles.ingest.kafka.PublisherStats;
@@ -21,7 +22,9 @@ import io.candles.ingest.transport.ConnectionStats;
 import io.candles.ingest.transport.ReconnectingWebSocket;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -70,6 +73,8 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
    */
   private final ScheduledExecutorService gapWriter;
   private volatile State state = State.STOPPED;
+  /** Whether this process has started the flow before (only the first start looks for a restart gap). */
+  private boolean startedBefore;
 
   /**
    * @param endpoint the WebSocket base URL to use
@@ -143,6 +148,10 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
     if (state == State.RUNNING) {
       return false;
     }
+    if (!startedBefore) {
+      startedBefore = true;
+      markGapSinceLastProcess();
+    }
     for (TickSequencer p : sequencers) {
       p.resume();
     }
@@ -153,6 +162,20 @@ public final class Ingester implements ControlServer.Controls, AutoCloseable {
     log.info("started: {} pair(s) from {} over {} connection(s) into {} / {}", options.pairs().size(),
         adapter.name(), connections.size(), options.topic(), options.dlqTopic());
     return true;
+  }
+
+  /**
+   * The first start of this process: each connection's pairs get a {@code restart} gap from where
+   * an earlier ingester left off in the ticks topic ({@link FeedHistory}), so the time no process
+   * was reading is marked. Nothing is marked for pairs the topic has no record of.
+   */
+  private void markGapSinceLastProcess() {
+    Map<String, Long> last = FeedHistory.lastLive(options.bootstrapServers(), options.topic(),
+        new HashSet<>(options.pairs()), FeedHistory.TAIL_RECORDS, options.brokerTimeout(), options.producerOverrides());
+    for (TickSequencer p : sequencers) {
+      p.pairNames().stream().filter(last::containsKey).mapToLong(last::get).max()
+          .ifPresent(p::gapSinceRestart);
+    }
   }
 
   /**

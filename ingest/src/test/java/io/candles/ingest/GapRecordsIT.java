@@ -66,6 +66,11 @@ public class GapRecordsIT {
     topic = "ticks-" + name.getMethodName();
     KafkaTopics.create(rig.bootstrapServers(), topic, topic + "-dlq");
     sim = rig.simulator(ExchangeSimulator.Config.of(PAIRS, 3_000));
+    startIngester();
+  }
+
+  /** An ingester on the simulator and the test's topic, started, with ticks flowing. */
+  private void startIngester() throws Exception {
     // A reconnect at most half a second after the outage ends, so the gap can be held to a second.
     ingester = rig.ingester(BinanceAdapter.spot().named("simulator"),
         "--exchange", "simulator", "--endpoint", sim.endpoint().toString(), "--pairs", String.join(",", PAIRS),
@@ -110,6 +115,11 @@ public class GapRecordsIT {
    * tick before and before the first tick after; returns the run's pieces.
    */
   private static List<Gap> assertOneMarkedGap(String pair, List<Read> reads, GapCause cause) {
+    return assertOneMarkedGap(pair, reads, cause, MAX_PIECE_MS);
+  }
+
+  /** As above; the first piece may be up to {@code maxFirstPiece} long (a gap found at a start). */
+  private static List<Gap> assertOneMarkedGap(String pair, List<Read> reads, GapCause cause, long maxFirstPiece) {
     int first = -1;
     int last = -1;
     for (int i = 0; i < reads.size(); i++) {
@@ -130,7 +140,7 @@ public class GapRecordsIT {
       assertThat(g.cause(), is(cause));
       assertThat(pair + ": record timestamp = the piece's start", r.timestamp(), is(g.startMillis()));
       assertThat(pair + ": a piece is written when it is due, not later", g.lengthMillis(),
-          lessThanOrEqualTo(MAX_PIECE_MS));
+          lessThanOrEqualTo(pieces.isEmpty() ? maxFirstPiece : MAX_PIECE_MS));
       if (!pieces.isEmpty()) {
         assertThat(pair + ": contiguous pieces", g.startMillis(), is(pieces.get(pieces.size() - 1).endMillis()));
       }
@@ -211,6 +221,40 @@ public class GapRecordsIT {
           greaterThanOrEqualTo(stopAsked));
       assertThat(pair + ": the gap is the stop", (double) union(pieces),
           closeTo(stopped, TOLERANCE_MS));
+      assertCounted(pair, pieces);
+    }
+    assertThat(ingester.publisherStats().gapsFailed(), is(0L));
+  }
+
+  @Test
+  public void aRestartIsMarkedFromWhereThePreviousProcessLeftOffUntilTheFirstTickOfTheNextOne() throws Exception {
+    start();
+    // The first process ends as on SIGTERM: what it received is flushed to Kafka, no gap is open.
+    ingester.close();
+    http.close();
+    long closedAt = System.currentTimeMillis();
+    Thread.sleep(3_000);
+    startIngester();
+    long reopenedAt = System.currentTimeMillis();
+    pauseAndAwaitAllAcked();
+    List<ConsumerRecord<String, String>> all = KafkaTopics.readAll(rig.bootstrapServers(), topic, 0, Duration.ZERO);
+    // Where the first process left off: its newest record of any of the connection's pairs.
+    long leftOff = Long.MIN_VALUE;
+    for (String pair : PAIRS) {
+      for (Read r : recordsOf(all, pair)) {
+        if (r.value() instanceof Gap) {
+          break;
+        }
+        leftOff = Math.max(leftOff, ((Tick) r.value()).ingestTimeMillis());
+      }
+    }
+    assertThat("the first process's last tick came before it closed", leftOff, lessThanOrEqualTo(closedAt));
+    for (String pair : PAIRS) {
+      List<Gap> pieces = assertOneMarkedGap(pair, recordsOf(all, pair), GapCause.RESTART, reopenedAt - leftOff);
+      assertThat(pair + ": the gap starts where the previous process left off", pieces.get(0).startMillis(),
+          is(leftOff));
+      assertThat(pair + ": it covers the time no process ran", pieces.get(pieces.size() - 1).endMillis(),
+          greaterThanOrEqualTo(closedAt + 3_000));
       assertCounted(pair, pieces);
     }
     assertThat(ingester.publisherStats().gapsFailed(), is(0L));

@@ -19,6 +19,10 @@ import java.util.List;
 public final class GapMarker {
   /** How often a piece of an open gap is written, in milliseconds: {@value}. */
   public static final long PIECE_INTERVAL_MILLIS = 1_000;
+  /** Where a long stretch is cut: at UTC minute boundaries, the shortest window period. */
+  static final long MINUTE_MILLIS = 60_000;
+  /** How far back a long stretch is cut per minute; anything older is one piece: an hour. */
+  static final long CUT_SPAN_MILLIS = 3_600_000;
 
   private final List<String> pairs;
   private final long intervalMillis;
@@ -101,14 +105,34 @@ public final class GapMarker {
     return last;
   }
 
-  /** One piece per pair, [pieceStart, now); none when the clock has not moved past pieceStart. */
+  /**
+   * The pieces of [pieceStart, now) per pair, in time order; none when the clock has not moved past
+   * pieceStart. Normally one piece. A stretch longer than {@link #MINUTE_MILLIS} (a gap that began
+   * before this process, see {@link GapCause#RESTART}) is cut at the minute boundaries of its last
+   * {@link #CUT_SPAN_MILLIS}: the pipeline judges a gap record late by its start, so the minutes
+   * whose windows are still open are marked even when the start of the gap is too old to be.
+   */
   private List<Gap> pieces(long nowMillis) {
     if (nowMillis <= pieceStart) {
       return List.of();
     }
-    List<Gap> out = new ArrayList<>(pairs.size());
-    for (String pair : pairs) {
-      out.add(new Gap(pair, pieceStart, nowMillis, cause));
+    List<Long> bounds = new ArrayList<>();
+    bounds.add(pieceStart);
+    if (nowMillis - pieceStart > MINUTE_MILLIS) {
+      long from = Math.max(pieceStart, nowMillis - CUT_SPAN_MILLIS);
+      for (long b = Math.floorDiv(from, MINUTE_MILLIS) * MINUTE_MILLIS + MINUTE_MILLIS; b < nowMillis;
+          b += MINUTE_MILLIS) {
+        if (b > pieceStart) {
+          bounds.add(b);
+        }
+      }
+    }
+    bounds.add(nowMillis);
+    List<Gap> out = new ArrayList<>(pairs.size() * (bounds.size() - 1));
+    for (int i = 1; i < bounds.size(); i++) {
+      for (String pair : pairs) {
+        out.add(new Gap(pair, bounds.get(i - 1), bounds.get(i), cause));
+      }
     }
     pieceStart = nowMillis;
     return out;

@@ -411,6 +411,33 @@ public final class TickSequencer implements FrameListener {
   }
 
   /**
+   * This process starts where an earlier one left off: the feed of this connection's pairs was last
+   * known live at {@code lastLiveMillis} (wall clock; the newest tick's receive time or gap end the
+   * earlier process wrote for any of them). A gap of cause {@code restart} opens there, so the time
+   * no process was reading is marked like any other interruption, until data flows.
+   *
+   * @return true if a gap opened (not when one is open already, or the time is not in the past)
+   */
+  public boolean gapSinceRestart(long lastLiveMillis) {
+    lock.lock();
+    try {
+      if (lastLiveMillis >= wallClock.getAsLong() || !gaps.open(GapCause.RESTART, lastLiveMillis)) {
+        return false;
+      }
+    } finally {
+      lock.unlock();
+    }
+    log.warn("{}: gap (restart) from {}, where the previous ingester left off: marking it in the ticks topic until"
+        + " data flows", connection, EventTimes.format(lastLiveMillis));
+    return true;
+  }
+
+  /** The pairs of this connection. */
+  public Set<String> pairNames() {
+    return pairs.keySet();
+  }
+
+  /**
    * Writes the pieces of the open gap that are due now (one per pair an interval after the last).
    * Called on a timer, often enough that no piece is much older than the interval when written;
    * may wait for room in the Kafka buffer, like a frame.

@@ -95,4 +95,42 @@ public class GapMarkerTest {
   public void theIntervalMustBePositive() {
     new GapMarker(PAIRS, 0);
   }
+
+  @Test
+  public void aStretchOfUpToAMinuteIsOnePieceEvenAcrossAMinuteBoundary() {
+    marker.open(GapCause.RESTART, T0);
+    assertThat(marker.due(T0 + 60_000), is(both(T0, T0 + 60_000, GapCause.RESTART)));
+  }
+
+  @Test
+  public void aLongerStretchIsCutAtEveryMinuteBoundarySoTheRecentMinutesAreNotLateWithItsStart() {
+    marker.open(GapCause.RESTART, T0);
+    long now = T0 + 210_000;
+    long m1 = T0 - T0 % 60_000 + 60_000;
+    List<Gap> expected = new java.util.ArrayList<>();
+    expected.addAll(both(T0, m1, GapCause.RESTART));
+    expected.addAll(both(m1, m1 + 60_000, GapCause.RESTART));
+    expected.addAll(both(m1 + 60_000, m1 + 120_000, GapCause.RESTART));
+    expected.addAll(both(m1 + 120_000, now, GapCause.RESTART));
+    assertThat(marker.due(now), is(expected));
+    assertThat("then one piece per interval again", marker.due(now + 1_000), is(both(now, now + 1_000,
+        GapCause.RESTART)));
+  }
+
+  @Test
+  public void onlyTheLastHourIsCutPerMinuteAndWhatIsOlderIsOnePiece() {
+    marker.open(GapCause.RESTART, T0);
+    long now = T0 + 3 * 3_600_000L + 12_345;
+    List<Gap> pieces = marker.due(now).stream().filter(g -> g.pair().equals("BTCUSDT")).toList();
+    assertThat(pieces.get(0).startMillis(), is(T0));
+    long firstCut = pieces.get(0).endMillis();
+    assertThat("the old part ends at the first minute boundary of the last hour",
+        firstCut, is(now - 3_600_000L - (now - 3_600_000L) % 60_000 + 60_000));
+    assertThat("then one piece per minute up to now", pieces.size(), is(1 + 60));
+    for (int i = 1; i < pieces.size(); i++) {
+      assertThat("contiguous", pieces.get(i).startMillis(), is(pieces.get(i - 1).endMillis()));
+      assertThat("starts on a minute", pieces.get(i).startMillis() % 60_000, is(0L));
+    }
+    assertThat(pieces.get(pieces.size() - 1).endMillis(), is(now));
+  }
 }
