@@ -224,10 +224,12 @@ public final class Bench {
       long begin = System.currentTimeMillis();
       long measuredFrom = begin + warmupMillis;
       RowWritesAt writes = new RowWritesAt(table, measuredFrom);
+      CpuLog.Sampler cpu = CpuLog.Sampler.start(cpuLog(table.name));
       double achieved = sendPaced(load, sent, ratePerPair, begin, measuredFrom + durationMillis, writes::at);
       String rowWrites = writes.end(result);
       // Let the pipeline drain, then measure from the database's log.
       drain(table, sent.size);
+      stopSampling(cpu);
       Thread.sleep(1000);
       TickFlights flights = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog(""));
       Percentiles p = flights.percentiles();
@@ -323,9 +325,21 @@ public final class Bench {
     Path flinkLog = !runner.equals("FlinkRunner") ? null
         : Paths.get(arg("flinkLog", logDir.resolve(table + ".log").toString()));
     String pgLog = args.get("pgLog");
+    Path cpuLog = cpuLog(table);
     TailEvidence evidence = TailEvidence.read(submitted() ? null : gcLog(table), flinkLog, pgLog == null ? null : Paths.get(pgLog),
-        System.currentTimeMillis());
+        Files.isRegularFile(cpuLog) ? cpuLog : null, System.currentTimeMillis());
     return TailReport.explain(flights, measuredFrom, evidence, result);
+  }
+
+  /** The machine's core usage during a latency run ({@link CpuLog}), next to the pipeline's output. */
+  private Path cpuLog(String table) {
+    return Paths.get(arg("logDir", "target"), table + "-cpu.csv").toAbsolutePath();
+  }
+
+  private static void stopSampling(CpuLog.Sampler cpu) throws InterruptedException {
+    if (cpu != null) {
+      cpu.close();
+    }
   }
 
   /** The pipeline JVM's unified GC log, next to its output. */
@@ -398,6 +412,7 @@ public final class Bench {
         long measuredFrom = begin + warmupMillis;
         long[] nextSlowSwap = {begin + 20_000};
         RowWritesAt writes = new RowWritesAt(table, measuredFrom);
+        CpuLog.Sampler cpu = CpuLog.Sampler.start(cpuLog(table.name));
         double achieved = sendPaced(load, sent, ratePerPair, begin, measuredFrom + durationMillis, now -> {
           writes.at(now);
           if (slowClients > 0 && now >= nextSlowSwap[0]) {
@@ -410,6 +425,7 @@ public final class Bench {
         });
         String rowWrites = writes.end(result);
         drain(table, sent.size);
+        stopSampling(cpu);
         Thread.sleep(2000);
         clients.record(false);
         TickFlights toTableFlights = latencies(table.audit(), sent, load.pairs(), measuredFrom, latencyLog("-table"));

@@ -20,9 +20,11 @@ record TailEvidence(List<Interval> intervals, List<String> missing) {
    * @param flinkLog the log holding Flink's CheckpointCoordinator lines (the pipeline's on a
    *     mini-cluster); null when the runner is not Flink
    * @param pgLog PostgreSQL's server log; null if not known
+   * @param cpuLog the machine's core usage sampled during the run ({@link CpuLog}); null if not
+   *     sampled
    * @param openUntil the end of an event still running as its log ends
    */
-  static TailEvidence read(Path gcLog, Path flinkLog, Path pgLog, long openUntil) {
+  static TailEvidence read(Path gcLog, Path flinkLog, Path pgLog, Path cpuLog, long openUntil) {
     List<Interval> intervals = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     if (gcLog == null) {
@@ -37,6 +39,11 @@ record TailEvidence(List<Interval> intervals, List<String> missing) {
       missing.add("PostgreSQL log (--pgLog)");
     } else if (exists(pgLog, "PostgreSQL log", missing)) {
       intervals.addAll(PostgresLog.parse(lines(pgLog), openUntil));
+    }
+    if (cpuLog == null) {
+      missing.add("CPU samples (no /proc/stat)");
+    } else if (exists(cpuLog, "CPU samples", missing)) {
+      intervals.addAll(CpuLog.parse(lines(cpuLog)));
     }
     return new TailEvidence(List.copyOf(intervals), List.copyOf(missing));
   }

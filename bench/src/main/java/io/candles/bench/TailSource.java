@@ -5,7 +5,8 @@ enum TailSource {
   FLINK_CHECKPOINT("flinkCheckpoint", "a Flink checkpoint", "Flink checkpoints"),
   GC_PAUSE("gcPause", "a GC pause", "GC pauses"),
   PG_CHECKPOINT("pgCheckpoint", "a PG checkpoint", "PG checkpoints"),
-  AUTOVACUUM("autovacuum", "autovacuum", "autovacuum runs");
+  AUTOVACUUM("autovacuum", "autovacuum", "autovacuum runs"),
+  CPU_SATURATED("cpuSaturated", "all cores busy", "stretches of all cores busy");
 
   /** The prefix of its keys in the result JSON. */
   final String key;

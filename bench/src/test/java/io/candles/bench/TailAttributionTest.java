@@ -47,7 +47,7 @@ public class TailAttributionTest {
     assertEquals(50, slow.percent(TailSource.GC_PAUSE));
     assertEquals(25, slow.nonePercent());
     assertEquals("4 of 10; during a Flink checkpoint 25 %, a GC pause 50 %, a PG checkpoint 25 %, "
-        + "autovacuum 0 %, none 25 %", slow.shares());
+        + "autovacuum 0 %, all cores busy 0 %, none 25 %", slow.shares());
   }
 
   @Test
