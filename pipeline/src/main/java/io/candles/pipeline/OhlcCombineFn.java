@@ -1,13 +1,9 @@
 package io.candles.pipeline;
 
-import io.candles.contract.Prices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.coders.CannotProvideCoderException;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
@@ -18,54 +14,14 @@ import org.apache.beam.sdk.util.VarInt;
  * order, or merging partial accumulators in any grouping, gives the same candle. That is what
  * lets runners lift the combine before the shuffle and replay it after a failure.
  */
-public final class OhlcCombineFn extends CombineFn<Quote, OhlcCombineFn.Accumulator, Ohlc> {
+public final class OhlcCombineFn extends CandleCombineFn<Quote> {
   // The value the JVM derived before it was declared: savepoints taken since stay readable.
   private static final long serialVersionUID = 6879222188978908533L;
-
-  @Override
-  public Accumulator createAccumulator() {
-    return new Accumulator();
-  }
 
   @Override
   public Accumulator addInput(Accumulator acc, Quote q) {
     acc.add(q);
     return acc;
-  }
-
-  @Override
-  public Accumulator mergeAccumulators(Iterable<Accumulator> accumulators) {
-    Accumulator merged = null;
-    for (Accumulator a : accumulators) {
-      if (merged == null) {
-        merged = a;
-      } else {
-        merged.merge(a);
-      }
-    }
-    return merged == null ? new Accumulator() : merged;
-  }
-
-  @Override
-  public Ohlc extractOutput(Accumulator a) {
-    return new Ohlc(
-        new Bar(Prices.mid(a.openBid, a.openAsk), a.midHigh, a.midLow, Prices.mid(a.closeBid, a.closeAsk)),
-        new Bar(a.openBid, a.bidHigh, a.bidLow, a.closeBid),
-        new Bar(a.openAsk, a.askHigh, a.askLow, a.closeAsk),
-        a.spreadMin, a.spreadMax, a.spreadSum, a.count, a.closeTime, a.closeIngest, a.gapMillis(), a.gapCount());
-  }
-
-  @Override
-  public org.apache.beam.sdk.coders.Coder<Accumulator> getAccumulatorCoder(
-      CoderRegistry registry, org.apache.beam.sdk.coders.Coder<Quote> inputCoder)
-      throws CannotProvideCoderException {
-    return AccumulatorCoder.INSTANCE;
-  }
-
-  @Override
-  public org.apache.beam.sdk.coders.Coder<Ohlc> getDefaultOutputCoder(
-      CoderRegistry registry, org.apache.beam.sdk.coders.Coder<Quote> inputCoder) {
-    return Ohlc.Coder.of();
   }
 
   /**
@@ -77,43 +33,14 @@ public final class OhlcCombineFn extends CombineFn<Quote, OhlcCombineFn.Accumula
   }
 
   /** See {@link #ofPartials()}. Never mutates its inputs: they may still be referenced upstream. */
-  public static final class OfPartials extends CombineFn<Accumulator, Accumulator, Ohlc> {
+  public static final class OfPartials extends CandleCombineFn<OhlcCombineFn.Accumulator> {
     // The value the JVM derived before it was declared: savepoints taken since stay readable.
     private static final long serialVersionUID = -6551678192172379692L;
-
-    private final OhlcCombineFn fn = new OhlcCombineFn();
-
-    @Override
-    public Accumulator createAccumulator() {
-      return new Accumulator();
-    }
 
     @Override
     public Accumulator addInput(Accumulator acc, Accumulator partial) {
       acc.merge(partial);
       return acc;
-    }
-
-    @Override
-    public Accumulator mergeAccumulators(Iterable<Accumulator> accumulators) {
-      return fn.mergeAccumulators(accumulators);
-    }
-
-    @Override
-    public Ohlc extractOutput(Accumulator acc) {
-      return fn.extractOutput(acc);
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Accumulator> getAccumulatorCoder(
-        CoderRegistry registry, org.apache.beam.sdk.coders.Coder<Accumulator> inputCoder) {
-      return AccumulatorCoder.INSTANCE;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Ohlc> getDefaultOutputCoder(
-        CoderRegistry registry, org.apache.beam.sdk.coders.Coder<Accumulator> inputCoder) {
-      return Ohlc.Coder.of();
     }
   }
 
@@ -257,20 +184,11 @@ public final class OhlcCombineFn extends CombineFn<Quote, OhlcCombineFn.Accumula
       count += o.count;
       if (Quote.compareOrder(o.openTime, o.openPartition, o.openOffset,
           openTime, openPartition, openOffset) < 0) {
-        openTime = o.openTime;
-        openPartition = o.openPartition;
-        openOffset = o.openOffset;
-        openBid = o.openBid;
-        openAsk = o.openAsk;
+        takeOpen(o);
       }
       if (Quote.compareOrder(o.closeTime, o.closePartition, o.closeOffset,
           closeTime, closePartition, closeOffset) > 0) {
-        closeTime = o.closeTime;
-        closePartition = o.closePartition;
-        closeOffset = o.closeOffset;
-        closeBid = o.closeBid;
-        closeAsk = o.closeAsk;
-        closeIngest = o.closeIngest;
+        takeClose(o);
       }
       midHigh = Math.max(midHigh, o.midHigh);
       midLow = Math.min(midLow, o.midLow);
@@ -283,19 +201,27 @@ public final class OhlcCombineFn extends CombineFn<Quote, OhlcCombineFn.Accumula
       spreadSum += o.spreadSum;
     }
 
-    private void copyTicksFrom(Accumulator o) {
-      count = o.count;
+    private void takeOpen(Accumulator o) {
       openTime = o.openTime;
       openPartition = o.openPartition;
       openOffset = o.openOffset;
       openBid = o.openBid;
       openAsk = o.openAsk;
+    }
+
+    private void takeClose(Accumulator o) {
       closeTime = o.closeTime;
       closePartition = o.closePartition;
       closeOffset = o.closeOffset;
       closeBid = o.closeBid;
       closeAsk = o.closeAsk;
       closeIngest = o.closeIngest;
+    }
+
+    private void copyTicksFrom(Accumulator o) {
+      count = o.count;
+      takeOpen(o);
+      takeClose(o);
       midHigh = o.midHigh;
       midLow = o.midLow;
       bidHigh = o.bidHigh;
