@@ -27,7 +27,8 @@
 # share that were in flight during a Flink checkpoint, a GC pause of the pipeline's JVM, a PostgreSQL
 # checkpoint, an autovacuum run or a stretch with every core of the machine busy (from the pipeline's
 # log and GC log, PostgreSQL's log, and /proc/stat sampled every 100 ms), beside the same share of all
-# ticks; per-tick latencies in *-latencies.csv, logs in logs/.
+# ticks; a latency run also prints the cores each process used over the measured minute (pipeline,
+# PostgreSQL, broker, this benchmark, the rest); per-tick latencies in *-latencies.csv, logs in logs/.
 #
 # BENCH_EXTRA (environment) adds arguments to every run: --pipeline.NAME=VALUE for the pipeline
 # (e.g. --pipeline.earlyFiringDelay=20ms), --pipelineJvmOpts=... for its JVM, --warmupSeconds=N.
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
     --ticks) TICKS="$2"; shift 2 ;;
     --loads) LOADS="$2"; shift 2 ;;
     --quick) TICKS=200000; DURATION=20; shift ;;
-    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -224,9 +224,14 @@ public final class Bench {
       long begin = System.currentTimeMillis();
       long measuredFrom = begin + warmupMillis;
       RowWritesAt writes = new RowWritesAt(table, measuredFrom);
+      CoresUsed cores = new CoresUsed(pipeline, measuredFrom);
       CpuLog.Sampler cpu = CpuLog.Sampler.start(cpuLog(table.name));
-      double achieved = sendPaced(load, sent, ratePerPair, begin, measuredFrom + durationMillis, writes::at);
+      double achieved = sendPaced(load, sent, ratePerPair, begin, measuredFrom + durationMillis, now -> {
+        writes.at(now);
+        cores.at(now);
+      });
       String rowWrites = writes.end(result);
+      String coresUsed = cores.end(result);
       // Let the pipeline drain, then measure from the database's log.
       drain(table, sent.size);
       stopSampling(cpu);
@@ -245,6 +250,7 @@ public final class Bench {
       System.out.printf("latency at %,d ticks/s (%d pairs x %d/s; achieved %,.0f/s): p50 %d ms, "
           + "p95 %d ms, p99 %d ms, max %d ms over %,d ticks; %s%n", ratePerPair * pairs, pairs,
           ratePerPair, achieved, p.p50(), p.p95(), p.p99(), p.max(), p.count(), rowWrites);
+      System.out.println("  " + coresUsed);
       System.out.print(tail);
       return check(table, sent, load.pairs(), false) && p.count() > 0;
     } finally {
