@@ -15,12 +15,14 @@ import io.candles.testkit.Services;
 import io.candles.testkit.TickStream;
 import io.candles.testkit.Topics;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -43,11 +45,16 @@ public class BacklogStartIT {
   private static final long MINUTE = 60_000L;
   private static final Pattern RUNNING = Pattern.compile("Candle pipeline running on");
 
+  /**
+   * Five seeds per runner. To hunt a rare failure, {@code -Dbacklog.runners=DirectRunner
+   * -Dbacklog.seeds=20} runs more seeds of one runner (the first five are always the suite's).
+   */
   @Parameters(name = "{0}, {1} ticks, seed {2}")
   public static List<Object[]> runs() {
     List<Object[]> runs = new ArrayList<>();
-    for (String runner : List.of("DirectRunner", "FlinkRunner")) {
-      for (int i = 0; i < 5; i++) {
+    int seeds = Integer.getInteger("backlog.seeds", 5);
+    for (String runner : System.getProperty("backlog.runners", "DirectRunner FlinkRunner").split("\\s+")) {
+      for (int i = 0; i < seeds; i++) {
         runs.add(new Object[] {runner, i % 2 == 0 ? "minutes-old" : "years-old", 20211014L + i * 7919L});
       }
     }
@@ -103,11 +110,33 @@ public class BacklogStartIT {
     Path log = Services.dataDir(name).resolve("launcher.log");
     try (LauncherProcess launcher = LauncherProcess.startJar(log, args)) {
       launcher.awaitOutput(RUNNING, Duration.ofSeconds(120));
-      CandleTable.awaitEquals(db, table, expected, Duration.ofSeconds(240), launcher::tail);
+      try {
+        CandleTable.awaitEquals(db, table, expected, Duration.ofSeconds(240), launcher::tail);
+      } catch (AssertionError e) {
+        // Say which kind of failure this is: a window final before its ticks were in (the worst),
+        // ticks dead-lettered as late, or only a pipeline that stopped making progress.
+        throw new AssertionError(e.getMessage() + "\n" + diagnosis(bootstrap, topic + "-dlq", history, expected), e);
+      }
       history.assertNoEarlyFinal(expected);
       assertDeadLetters(bootstrap, topic + "-dlq", produced.deadLetters());
       assertTrue("the pipeline is still running: " + launcher.tail(), launcher.isAlive());
     }
+  }
+
+  /** The final-history check and the dead letters by reason, as one text for a failure message. */
+  private static String diagnosis(String bootstrap, String dlq, FinalHistory history, List<CandleTable.Row> expected) {
+    StringBuilder d = new StringBuilder("diagnosis: ");
+    try {
+      history.assertNoEarlyFinal(expected);
+      d.append("no row was final before all its ticks were in; ");
+    } catch (AssertionError | SQLException e) {
+      d.append("EARLY FINAL: ").append(e.getMessage()).append("; ");
+    }
+    Map<String, Integer> reasons = new TreeMap<>();
+    for (Topics.Letter l : Topics.deadLetters(bootstrap, dlq)) {
+      reasons.merge(l.reason(), 1, Integer::sum);
+    }
+    return d.append("dead letters by reason ").append(reasons).toString();
   }
 
   /** Every rejected record is in the dead-letter topic with its reason, capped; nothing else is. */
