@@ -22,8 +22,9 @@ import org.joda.time.Instant;
  *
  * <p>Why: runners pay a fixed cost per element a source emits. The Flink runner publishes the
  * source's metrics to Flink after every {@code advance()} (its {@code ReaderInvocationUtil}), which
- * was 42 % of the CPU of a throughput run; the DirectRunner reads an unbounded source through a
- * splittable DoFn that stops after 100 elements per bundle, so a bundle of ticks was at most 100.
+ * was 42 % of the CPU of a throughput run; the DirectRunner reads at most 10 elements of an
+ * unbounded source per bundle (its {@code UnboundedReadEvaluatorFactory}), so a bundle of ticks was
+ * at most 10.
  * Batching pays those costs once per batch. A batch closes at {@code maxBatch} records or
  * {@code maxBatchTime} after its first, whichever comes first: a reader such as Kafka's waits a
  * little inside {@code advance()} for the next record, so under a light, steady feed "what it has

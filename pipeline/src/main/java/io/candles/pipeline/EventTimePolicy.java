@@ -92,6 +92,8 @@ public final class EventTimePolicy extends TimestampPolicy<String, TickValue> {
     volatile long maxEventTime = NEVER;
     /** Processing time of the newest tick read (dead letters do not count). */
     volatile long lastTickAt = NEVER;
+    /** Processing time of the newest record read, dead letters included: is the reader moving? */
+    volatile long lastRecordAt = NEVER;
     /** The newest end-offset fetch time that the read position had reached. */
     volatile long verifiedAt = NEVER;
     /** Since when verifications have followed each other without a gap. */
@@ -153,11 +155,12 @@ public final class EventTimePolicy extends TimestampPolicy<String, TickValue> {
 
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<String, TickValue> record) {
+    long now = clock.nowMillis();
+    partition.lastRecordAt = now;
     if (!(record.getKV().getValue() instanceof TickValue.Accepted accepted)) {
       // On its way to the dead-letter topic: on time, and no tick for the idle rule.
       return watermarkInstant;
     }
-    long now = clock.nowMillis();
     partition.lastTickAt = now;
     long eventTime = accepted.eventTimeMillis();
     long against = Math.max(watermark, eventCandidate(now));
@@ -244,18 +247,30 @@ public final class EventTimePolicy extends TimestampPolicy<String, TickValue> {
     }
   }
 
-  private String whyStuck(PartitionContext ctx, long now) {
+  /** Why the watermark stands still, for the log: the first of these reasons that holds. */
+  String whyStuck(PartitionContext ctx, long now) {
     Partition p = partition;
     long backlog = ctx.getMessageBacklog();
-    if (p.verifiedAt == NEVER) {
+    if (ctx.getBacklogCheckTime().getMillis() == FETCHED_NEVER) {
       return "its end offset has not been fetched from the broker yet (is the broker reachable?)";
+    }
+    if (backlog > 0) {
+      if (p.lastRecordAt == NEVER || now - p.lastRecordAt >= STUCK_AFTER_MILLIS) {
+        // KafkaIO's reader skips records the broker deleted (retention) to the earliest left, but
+        // keeps counting them as behind until a new record arrives: the ticks are lost, and the
+        // windows they belonged to would be final without them.
+        return "it is " + backlog + " records behind its end offset but has read none for "
+            + (p.lastRecordAt == NEVER ? "as long" : (now - p.lastRecordAt) / 1000 + " s")
+            + ": if the broker deleted them (the topic's retention.ms or retention.bytes), their ticks are lost";
+      }
+      return "it is " + backlog + " records behind its end offset";
+    }
+    if (p.verifiedAt == NEVER) {
+      return "it has not been seen caught up with its end offset yet";
     }
     if (now - p.verifiedAt > verificationGapMillis) {
       return "it was last known to be caught up " + (now - p.verifiedAt) / 1000 + " s ago: its end offset "
           + "cannot be fetched or reached (is the broker reachable?)";
-    }
-    if (backlog > 0) {
-      return "it is " + backlog + " records behind its end offset";
     }
     if (p.lastTickAt != NEVER && now - p.lastTickAt < idleTimeoutMillis) {
       return "its ticks arrive with event times no later than " + describe(p.maxEventTime)

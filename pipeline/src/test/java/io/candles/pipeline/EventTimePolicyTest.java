@@ -1,5 +1,7 @@
 package io.candles.pipeline;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -379,5 +381,36 @@ public class EventTimePolicyTest {
     }
     restored.getTimestampForRecord(ctx(4, clock.now), tickAt(T0 + 1_000));
     assertEquals(new Instant(T0 - 1_000), restored.getWatermark(ctx(4, clock.now)));
+  }
+
+  // ------------------------------------------------------------------ why a watermark stands still
+
+  @Test
+  public void aStallBeforeTheFirstEndOffsetFetchBlamesTheBroker() {
+    FakeClock clock = new FakeClock(T0);
+    EventTimePolicy policy = (EventTimePolicy) policy(clock);
+    assertThat(policy.whyStuck(NOT_FETCHED, clock.now), containsString("not been fetched from the broker"));
+  }
+
+  @Test
+  public void aReaderBehindItsEndOffsetThatStillReadsIsCatchingUp() {
+    FakeClock clock = new FakeClock(T0 + MINUTE);
+    EventTimePolicy policy = (EventTimePolicy) policy(clock);
+    policy.getTimestampForRecord(ctx(500, clock.now), tickAt(T0));
+    clock.now += 10_000;
+    assertEquals("it is 500 records behind its end offset", policy.whyStuck(ctx(500, clock.now), clock.now));
+  }
+
+  @Test
+  public void aReaderBehindItsEndOffsetThatReadsNothingNamesDeletedRecords() {
+    // What KafkaIO reports after the broker deleted records the reader had not read: its offset
+    // jumps to the earliest left, but the backlog it reports keeps counting them.
+    FakeClock clock = new FakeClock(T0 + MINUTE);
+    EventTimePolicy policy = (EventTimePolicy) policy(clock);
+    policy.getTimestampForRecord(ctx(4_000, clock.now), garbage());
+    clock.now += EventTimePolicy.STUCK_AFTER_MILLIS;
+    String why = policy.whyStuck(ctx(4_000, clock.now), clock.now);
+    assertThat(why, containsString("4000 records behind its end offset but has read none for 60 s"));
+    assertThat(why, containsString("retention.ms"));
   }
 }
