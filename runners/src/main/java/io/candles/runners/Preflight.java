@@ -13,7 +13,10 @@ import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -21,7 +24,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -36,6 +45,11 @@ public final class Preflight {
   private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
   private static final int TIMEOUT_SECONDS = 10;
   private static final int CONNECT_TIMEOUT_MILLIS = 3_000;
+  /**
+   * Records whose timestamps pass the topic's retention this soon are named at start: reading a
+   * backlog takes minutes, and the broker checks retention every few minutes.
+   */
+  static final long RETENTION_HORIZON_MILLIS = 3_600_000L;
 
   private Preflight() {}
 
@@ -82,6 +96,7 @@ public final class Preflight {
               + " did not create topic " + t.name() + " within " + TIMEOUT_SECONDS + " s.");
         }
       }
+      retentionWarning(admin, bootstrapServers, topic, System.currentTimeMillis()).ifPresent(LOG::warn);
     } catch (KafkaException e) {
       throw new ServiceUnavailableException("Kafka client could not start for " + bootstrapServers
           + " (--bootstrapServers): " + e.getMessage() + ".");
@@ -89,6 +104,82 @@ public final class Preflight {
       Thread.currentThread().interrupt();
       throw new ServiceUnavailableException("Interrupted while checking Kafka at " + bootstrapServers);
     }
+  }
+
+  /**
+   * A warning when the topic holds records the broker is about to delete by its retention. The
+   * broker deletes by record timestamp, which the contract makes the event time, whatever the
+   * offset and whether or not the pipeline has read them: replayed old ticks vanish at the next
+   * retention check, and a window that had some of them would be final without them. Empty when
+   * the topic keeps its records long enough, or when the broker cannot say (a warning is no reason
+   * to stop a start).
+   */
+  static Optional<String> retentionWarning(Admin admin, String bootstrapServers, String topic,
+      long nowMillis) throws InterruptedException {
+    try {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config config = admin.describeConfigs(List.of(resource)).all()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+      long retentionMs = Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
+      if (retentionMs < 0 || !config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value().contains("delete")) {
+        return Optional.empty();
+      }
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic).partitions().size();
+      // The first record stamped at or after the horizon: every record before it is at risk.
+      long horizon = nowMillis - retentionMs + RETENTION_HORIZON_MILLIS;
+      Map<TopicPartition, Long> earliest = offsets(admin, topic, partitions, OffsetSpec.earliest());
+      Map<TopicPartition, Long> latest = offsets(admin, topic, partitions, OffsetSpec.latest());
+      Map<TopicPartition, Long> kept = offsets(admin, topic, partitions, OffsetSpec.forTimestamp(horizon));
+      long atRisk = 0;
+      List<Integer> where = new ArrayList<>();
+      for (TopicPartition tp : earliest.keySet()) {
+        long end = latest.get(tp);
+        long from = kept.get(tp) < 0 ? end : kept.get(tp);
+        if (from > earliest.get(tp)) {
+          atRisk += from - earliest.get(tp);
+          where.add(tp.partition());
+        }
+      }
+      if (atRisk == 0) {
+        return Optional.empty();
+      }
+      where.sort(null);
+      return Optional.of("Topic " + topic + " keeps records for " + readable(retentionMs)
+          + " (retention.ms), and " + atRisk + " of its records (partition(s) " + where + ") have timestamps "
+          + "that reach it within " + readable(RETENTION_HORIZON_MILLIS) + ": the broker deletes them at "
+          + "its next retention check, read or not, and their ticks are lost to the candles. To replay old ticks, "
+          + "keep them first: kafka-configs.sh --bootstrap-server " + bootstrapServers + " --alter --entity-type "
+          + "topics --entity-name " + topic + " --add-config retention.ms=-1");
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.debug("Could not check the retention of topic {}", topic, e);
+      return Optional.empty();
+    }
+  }
+
+  /** A retention as a person reads it: 7 days, 1 h, 30 min, or milliseconds. */
+  static String readable(long millis) {
+    if (millis % 86_400_000L == 0) {
+      return millis / 86_400_000L + (millis == 86_400_000L ? " day" : " days");
+    }
+    if (millis % 3_600_000L == 0) {
+      return millis / 3_600_000L + " h";
+    }
+    return millis % 60_000L == 0 ? millis / 60_000L + " min" : millis + " ms";
+  }
+
+  private static Map<TopicPartition, Long> offsets(Admin admin, String topic, int partitions, OffsetSpec spec)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (int i = 0; i < partitions; i++) {
+      request.put(new TopicPartition(topic, i), spec);
+    }
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    for (Map.Entry<TopicPartition, ListOffsetsResultInfo> e
+        : admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet()) {
+      offsets.put(e.getKey(), e.getValue().offset());
+    }
+    return offsets;
   }
 
   /**

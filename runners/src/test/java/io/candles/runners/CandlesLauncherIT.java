@@ -9,7 +9,9 @@ import io.candles.devservices.KafkaBroker;
 import io.candles.testkit.CandleTable;
 import io.candles.testkit.Database;
 import io.candles.testkit.Services;
+import io.candles.testkit.Topics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +20,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -106,5 +115,52 @@ public class CandlesLauncherIT {
     LauncherOutput r = LauncherOutput.run(args.toArray(new String[0]));
     assertEquals(r.err(), 2, r.exitCode());
     assertThat(r.err(), containsString("error: table candles_legacy_hourly holds candles 1 h long, not 5 min"));
+  }
+
+  @Test
+  public void recordsTheBrokerIsAboutToDeleteByRetentionAreNamedAtStart() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    long stamped = Instant.parse("2021-10-14T18:00:00Z").toEpochMilli();
+    // Kept until half an hour from now: not deleted yet, but soon, and before a backlog is read.
+    long retention = System.currentTimeMillis() - stamped + 30 * 60_000L;
+    Topics.create(bootstrap, "ticks-old", 2, Map.of("retention.ms", Long.toString(retention)));
+    Topics.create(bootstrap, "ticks-old-kept", 2, Map.of("retention.ms", "-1"));
+    Topics.create(bootstrap, "ticks-fresh", 2);
+    try (Producer<String, byte[]> producer = Topics.producer(bootstrap)) {
+      for (int i = 0; i < 3; i++) {
+        for (String topic : List.of("ticks-old", "ticks-old-kept")) {
+          producer.send(new ProducerRecord<>(topic, 1, stamped + i, "BTCUSDT", tick(stamped + i))).get();
+        }
+        long now = System.currentTimeMillis();
+        producer.send(new ProducerRecord<>("ticks-fresh", 1, now, "BTCUSDT", tick(now))).get();
+      }
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      long now = System.currentTimeMillis();
+      Optional<String> warning = Preflight.retentionWarning(admin, bootstrap, "ticks-old", now);
+      assertTrue("records half an hour from their retention are named", warning.isPresent());
+      assertThat(warning.get(), containsString("3 of its records (partition(s) [1])"));
+      assertThat(warning.get(), containsString("--entity-name ticks-old --add-config retention.ms=-1"));
+      assertEquals("a topic that keeps its records", Optional.empty(),
+          Preflight.retentionWarning(admin, bootstrap, "ticks-old-kept", now));
+      assertEquals("fresh records on the default retention", Optional.empty(),
+          Preflight.retentionWarning(admin, bootstrap, "ticks-fresh", now));
+    }
+
+    // As a user meets it: the launcher says it before the pipeline starts.
+    Database db = Services.database();
+    List<String> args = new ArrayList<>(List.of("--bootstrapServers=" + bootstrap, "--topic=ticks-old",
+        "--dlqTopic=ticks-old-dlq", "--table=candles_retention"));
+    args.addAll(Arrays.asList(db.options()));
+    try (LauncherProcess launcher = LauncherProcess.startClasspath(
+        Services.dataDir("retention").resolve("launcher.log"), args)) {
+      launcher.awaitOutput(Pattern.compile("WARN .*Topic ticks-old keeps records for " + retention
+          + " ms \\(retention.ms\\), and 3 of its records"), Duration.ofSeconds(120));
+    }
+  }
+
+  private static byte[] tick(long eventTime) {
+    return ("{\"pair\":\"BTCUSDT\",\"bid\":\"1.00\",\"ask\":\"1.02\",\"event_time\":" + eventTime + "}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 }

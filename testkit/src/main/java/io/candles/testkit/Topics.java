@@ -50,8 +50,15 @@ public final class Topics {
   public record Letter(String key, String reason, String detail, String source, String raw, boolean truncated) {}
 
   public static void create(String bootstrap, String topic, int partitions) throws Exception {
+    create(bootstrap, topic, partitions, Map.of());
+  }
+
+  /** The same with topic settings ({@code retention.ms}). */
+  public static void create(String bootstrap, String topic, int partitions, Map<String, String> configs)
+      throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
+          .all().get(30, TimeUnit.SECONDS);
     }
   }
 
