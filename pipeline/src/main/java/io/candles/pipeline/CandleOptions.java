@@ -113,6 +113,14 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
 
   void setStartFrom(String value);
 
+  @Description("What reading does when the broker has deleted ticks it had not read yet (the topic's "
+      + "retention): 'fail' stops with a message naming the partition and offset, since the windows they "
+      + "belonged to would be final without them; 'skip' goes on from the earliest tick left.")
+  @Default.String("fail")
+  String getDeletedTicks();
+
+  void setDeletedTicks(String value);
+
   @Description("Candle rows per JDBC batch (at most; a bundle's end also flushes).")
   @Default.Integer(1000)
   Integer getJdbcBatchSize();

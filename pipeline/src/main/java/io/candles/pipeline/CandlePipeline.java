@@ -42,7 +42,7 @@ public final class CandlePipeline {
   public static Pipeline create(CandleOptions options) {
     CandleSettings settings = CandleSettings.of(options);
     ResumePoint resume = ResumePoint.resolve(options.getStartFrom(), settings.jdbc(), settings.table(),
-        settings.windowing(), options.getBootstrapServers(), options.getTopic());
+        settings.windowing(), options.getBootstrapServers(), options.getTopic(), settings.deletedTicks());
     return create(options, settings, resume);
   }
 
@@ -55,7 +55,8 @@ public final class CandlePipeline {
         new ReadTicks(options.getBootstrapServers(), options.getTopic(),
             new EventTimePolicy.Settings(settings.maxOutOfOrderness(), settings.idleTimeout(), windowing),
             settings.maxClockSkew(),
-            resume.startOffsets()),
+            resume.startOffsets(),
+            settings.deletedTicks()),
         windowing,
         new WriteCandles(settings.jdbc(), settings.table(), windowing, settings.jdbcBatchSize(),
             settings.jdbcMaxBatchWait(), resume.finalThrough()),

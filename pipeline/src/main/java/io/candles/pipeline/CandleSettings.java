@@ -15,7 +15,8 @@ public record CandleSettings(
     Duration idleTimeout,
     Duration maxClockSkew,
     int jdbcBatchSize,
-    Duration jdbcMaxBatchWait) {
+    Duration jdbcMaxBatchWait,
+    ReadTicks.DeletedTicks deletedTicks) {
 
   /**
    * @throws IllegalArgumentException with one line naming the option, for the first option that
@@ -46,7 +47,8 @@ public record CandleSettings(
       throw new IllegalArgumentException("--jdbcMaxBatchWait must be at least 1ms");
     }
     return new CandleSettings(windowing, table, new JdbcSettings(o.getJdbcUrl(), o.getJdbcUser(), o.getJdbcPassword()),
-        maxOutOfOrderness, idleTimeout, maxClockSkew, o.getJdbcBatchSize(), jdbcMaxBatchWait);
+        maxOutOfOrderness, idleTimeout, maxClockSkew, o.getJdbcBatchSize(), jdbcMaxBatchWait,
+        ReadTicks.DeletedTicks.parse(o.getDeletedTicks()));
   }
 
   private static Duration duration(String option, String value) {

@@ -56,19 +56,45 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
   private final EventTimePolicy.Settings eventTime;
   private final Duration maxClockSkew;
   private final Map<Integer, Long> startOffsets;
+  private final DeletedTicks deletedTicks;
+
+  /** What the read does at a position the broker has deleted since: {@code --deletedTicks}. */
+  public enum DeletedTicks {
+    /** Fail the read ({@link TicksDeletedException}): no window becomes final without them. */
+    FAIL,
+    /** Go on from the earliest record left: the ticks are lost, and their windows final without them. */
+    SKIP;
+
+    /** The option's value, {@code fail} or {@code skip}. */
+    public static DeletedTicks parse(String value) {
+      for (DeletedTicks d : values()) {
+        if (d.name().equalsIgnoreCase(value)) {
+          return d;
+        }
+      }
+      throw new IllegalArgumentException("--deletedTicks must be 'fail' or 'skip', not '" + value + "'");
+    }
+
+    /** The consumer's {@code auto.offset.reset}: every start position is explicit, so it acts only then. */
+    String autoOffsetReset() {
+      return this == FAIL ? "none" : "earliest";
+    }
+  }
 
   /**
    * @param maxClockSkew how far ahead of the clock an event time may be ({@code --maxClockSkew})
    * @param startOffsets where a fresh read starts, per partition number; empty: the earliest offsets
+   * @param deletedTicks what the read does at a position the broker has deleted ({@code --deletedTicks})
    */
   public ReadTicks(String bootstrapServers, String topic, EventTimePolicy.Settings eventTime,
-      Duration maxClockSkew, Map<Integer, Long> startOffsets) {
+      Duration maxClockSkew, Map<Integer, Long> startOffsets, DeletedTicks deletedTicks) {
     super("ReadTicks");
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.eventTime = eventTime;
     this.maxClockSkew = maxClockSkew;
     this.startOffsets = Map.copyOf(startOffsets);
+    this.deletedTicks = deletedTicks;
   }
 
   @Override
@@ -81,7 +107,9 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
         .withValueDeserializerAndCoder(TickValueDeserializer.class, TickValue.Coder.of())
         .withTimestampPolicyFactory(EventTimePolicy.factory(eventTime))
         .withConsumerConfigUpdates(Map.of(
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            // Every start is at an explicit offset (RescalableKafkaSource), so this acts only
+            // when the broker has deleted the position since.
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, deletedTicks.autoOffsetReset(),
             // Hand records over as soon as there are any: latency before batching.
             ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
             TickValueDeserializer.MAX_CLOCK_SKEW_CONFIG, maxClockSkew.getMillis()));

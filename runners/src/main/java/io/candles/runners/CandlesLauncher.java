@@ -1,5 +1,6 @@
 package io.candles.runners;
 
+import io.candles.pipeline.TicksDeletedException;
 import io.candles.pipeline.CandlePipeline;
 import io.candles.pipeline.CandleSchema;
 import io.candles.pipeline.CandleSettings;
@@ -7,6 +8,7 @@ import io.candles.pipeline.ResumePoint;
 import io.candles.pipeline.ServiceUnavailableException;
 import io.candles.process.WatchParent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -143,7 +145,13 @@ public final class CandlesLauncher {
         Preflight.database(settings.jdbc(), table, settings.windowing());
       }
       resume = ResumePoint.resolve(options.getStartFrom(), settings.jdbc(), table,
-          settings.windowing(), options.getBootstrapServers(), options.getTopic());
+          settings.windowing(), options.getBootstrapServers(), options.getTopic(), settings.deletedTicks());
+    } catch (UncheckedIOException e) {
+      if (!(e.getCause() instanceof TicksDeletedException)) {
+        throw e;
+      }
+      System.err.println("error: " + e.getCause().getMessage());
+      return 1;
     } catch (ServiceUnavailableException e) {
       System.err.println("error: " + e.getMessage());
       return 3;
@@ -195,7 +203,18 @@ public final class CandlesLauncher {
           + master.replaceFirst("^https?://", "") + "/#/job/running/" + jobId + "/overview");
       return 0;
     }
-    PipelineResult.State state = result.waitUntilFinish();
+    PipelineResult.State state;
+    try {
+      state = result.waitUntilFinish();
+    } catch (RuntimeException e) {
+      Optional<TicksDeletedException> deleted = causeOfType(e, TicksDeletedException.class);
+      if (deleted.isEmpty()) {
+        throw e;
+      }
+      // A user's decision to make, in one line: no stack trace.
+      System.err.println("error: " + deleted.get().getMessage());
+      return 1;
+    }
     System.out.println("Candle pipeline ended: " + state);
     return state == PipelineResult.State.DONE ? 0 : 1;
   }
@@ -243,6 +262,16 @@ public final class CandlesLauncher {
     } catch (ReflectiveOperationException | RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** The first of {@code e}'s causes (itself included) of {@code type}. */
+  static <T extends Throwable> Optional<T> causeOfType(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return Optional.of(type.cast(t));
+      }
+    }
+    return Optional.empty();
   }
 
   private static String firstLine(String s) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +30,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -156,6 +159,72 @@ public class CandlesLauncherIT {
         Services.dataDir("retention").resolve("launcher.log"), args)) {
       launcher.awaitOutput(Pattern.compile("WARN .*Topic ticks-old keeps records for " + retention
           + " ms \\(retention.ms\\), and 3 of its records"), Duration.ofSeconds(120));
+    }
+  }
+
+  @Test
+  public void aRestartWhoseFirstTicksTheBrokerDeletedRefusesToStartUnlessTold() throws Exception {
+    String bootstrap = kafka.bootstrapServers();
+    String topic = "ticks-deleted";
+    String table = "candles_deleted";
+    Database db = Services.database();
+    Topics.create(bootstrap, topic, 1);
+    long now = System.currentTimeMillis();
+    try (Producer<String, byte[]> producer = Topics.producer(bootstrap)) {
+      for (long t = now - 7 * 60_000L; t < now; t += 500) {
+        producer.send(new ProducerRecord<>(topic, 0, t, "BTCUSDT", tick(t)));
+      }
+      producer.flush();
+    }
+    List<String> args = new ArrayList<>(List.of("--bootstrapServers=" + bootstrap, "--topic=" + topic,
+        "--dlqTopic=" + topic + "-dlq", "--table=" + table));
+    args.addAll(Arrays.asList(db.options()));
+
+    // A first run makes some windows final, and stops.
+    try (LauncherProcess launcher = LauncherProcess.startClasspath(
+        Services.dataDir("deleted-first").resolve("launcher.log"), args)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (finalThrough(db, table) == null) {
+        assertTrue("no window became final: " + launcher.tail(), System.nanoTime() < deadline);
+        Thread.sleep(500);
+      }
+    }
+    // While it is away, ticks arrive, and the broker deletes every record before them (what its
+    // retention does after a long enough outage).
+    long endBefore;
+    try (Producer<String, byte[]> producer = Topics.producer(bootstrap)) {
+      endBefore = producer.send(new ProducerRecord<>(topic, 0, now, "BTCUSDT", tick(now))).get().offset();
+      long later = System.currentTimeMillis();
+      producer.send(new ProducerRecord<>(topic, 0, later, "BTCUSDT", tick(later))).get();
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.deleteRecords(Map.of(new TopicPartition(topic, 0), RecordsToDelete.beforeOffset(endBefore)))
+          .all().get();
+    }
+
+    // The restart, as the user runs it: it does not start, and says why in one line.
+    LauncherOutput refused = LauncherOutput.run(args.toArray(new String[0]));
+    assertEquals(refused.err(), 1, refused.exitCode());
+    assertEquals(refused.err(), 1, refused.errorLines());
+    assertThat(refused.err(), containsString("error: The topic no longer has all the ticks this restart must "
+        + "read: in partition(s) [0] of ticks-deleted"));
+    assertThat(refused.err(), containsString("--deletedTicks=skip"));
+
+    // Told to go on, it starts, with the loss in its log.
+    args.add("--deletedTicks=skip");
+    try (LauncherProcess launcher = LauncherProcess.startClasspath(
+        Services.dataDir("deleted-skip").resolve("launcher.log"), args)) {
+      launcher.awaitOutput(Pattern.compile("WARN .*The topic no longer has all the ticks .* \\(--deletedTicks=skip"),
+          Duration.ofSeconds(120));
+      launcher.awaitOutput(Pattern.compile("running on DirectRunner"), Duration.ofSeconds(120));
+    }
+  }
+
+  private static Long finalThrough(Database db, String table) throws SQLException {
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select final_through from candle_progress where candle_table = '" + table
+            + "' and final_through is not null")) {
+      return rs.next() ? rs.getTimestamp(1).getTime() : null;
     }
   }
 

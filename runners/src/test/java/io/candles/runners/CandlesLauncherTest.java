@@ -51,6 +51,14 @@ public class CandlesLauncherTest {
   }
 
   @Test
+  public void anUnknownChoiceForDeletedTicksIsOneClearLine() {
+    LauncherOutput r = LauncherOutput.run("--deletedTicks=ignore");
+    assertEquals(2, r.exitCode());
+    assertEquals(r.err(), 1, r.errorLines());
+    assertThat(r.err(), containsString("--deletedTicks must be 'fail' or 'skip', not 'ignore'"));
+  }
+
+  @Test
   public void aNegativeClockSkewIsRefused() {
     LauncherOutput r = LauncherOutput.run("--maxClockSkew=-1s");
     assertEquals(2, r.exitCode());

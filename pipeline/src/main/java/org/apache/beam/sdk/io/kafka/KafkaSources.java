@@ -33,8 +33,8 @@ public final class KafkaSources {
    * A checkpoint mark that starts {@code source} (one split of KafkaIO's source) at the given
    * offsets, per partition number of its topic: a fresh read that starts where a restart should,
    * without KafkaIO's {@code withStartReadTime}, which fails on a partition with no record after
-   * that time. A partition missing from {@code offsets} starts where the consumer's
-   * {@code auto.offset.reset} says; the watermark starts at the minimum.
+   * that time. A partition missing from {@code offsets} starts at its earliest offset
+   * ({@link RescalableKafkaSource}); the watermark starts at the minimum.
    */
   public static KafkaCheckpointMark startingAt(UnboundedSource<?, ?> source, Map<Integer, Long> offsets) {
     List<TopicPartition> partitions = ((KafkaUnboundedSource<?, ?>) source).getSpec().getTopicPartitions();

@@ -1,14 +1,18 @@
 package org.apache.beam.sdk.io.kafka;
 
+import io.candles.pipeline.TicksDeletedException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -20,9 +24,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * over more workers) would never be read. Each split here knows its place, {@code index} of
  * {@code count}, in KafkaIO's own round-robin split over the topic's sorted partitions; given a
  * checkpoint mark, it first asks the broker for the topic's partitions and takes every one that
- * round-robin gives its place: those it had, at their checkpointed offsets, and new ones from where
- * {@code auto.offset.reset} says (the earliest offset for the candle pipeline: nothing of them was
- * read before). Without a checkpoint it reads exactly what KafkaIO assigned it.
+ * round-robin gives its place: those it had, at their checkpointed offsets, and new ones from their
+ * earliest offsets (nothing of them was read before). Without a checkpoint it reads exactly what
+ * KafkaIO assigned it, from the earliest offsets. A partition never read starts at the earliest
+ * offset the broker has when the reader is created, so the read needs no {@code auto.offset.reset}
+ * and can fail, rather than skip, when records are deleted before they are read
+ * ({@link io.candles.pipeline.TicksDeletedException}).
  *
  * <p>It is KafkaIO's source class itself (a subclass), so code that takes a split for one keeps
  * working. Lives in KafkaIO's package for that package-private class. Its splits are in every
@@ -65,17 +72,76 @@ public final class RescalableKafkaSource<K, V> extends KafkaUnboundedSource<K, V
   @Override
   public KafkaUnboundedReader<K, V> createReader(PipelineOptions options,
       @Nullable KafkaCheckpointMark checkpointMark) {
-    if (checkpointMark == null || index < 0) {
+    if (index < 0) {
       return super.createReader(options, checkpointMark);
     }
-    List<TopicPartition> had = getSpec().getTopicPartitions();
-    List<TopicPartition> now = ownShare(partitionsNow(checkpointMark), index, count, had);
-    if (now.equals(had)) {
-      return super.createReader(options, checkpointMark);
+    if (checkpointMark != null) {
+      List<TopicPartition> had = getSpec().getTopicPartitions();
+      List<TopicPartition> now = ownShare(partitionsNow(checkpointMark), index, count, had);
+      if (!now.equals(had)) {
+        KafkaUnboundedSource<K, V> grown = new RescalableKafkaSource<>(
+            getSpec().toBuilder().setTopicPartitions(now).build(), getId(), index, count);
+        return grown.createReader(options, new KafkaCheckpointMark(marks(now, checkpointMark), Optional.empty()));
+      }
     }
-    KafkaUnboundedSource<K, V> grown = new RescalableKafkaSource<>(
-        getSpec().toBuilder().setTopicPartitions(now).build(), getId(), index, count);
-    return grown.createReader(options, new KafkaCheckpointMark(marks(now, checkpointMark), Optional.empty()));
+    return new ExplainedReader<>(this, fromTheBeginning(checkpointMark));
+  }
+
+  /**
+   * The mark with every partition not read yet (none, or offset -1) starting at its earliest offset
+   * now. KafkaIO would ask the consumer's position, which only {@code auto.offset.reset} can answer
+   * for a partition never read; set here, a read can run with {@code auto.offset.reset=none}, so a
+   * position the broker has deleted since fails the read instead of skipping ticks.
+   */
+  private KafkaCheckpointMark fromTheBeginning(@Nullable KafkaCheckpointMark checkpointMark) {
+    List<TopicPartition> partitions = getSpec().getTopicPartitions();
+    List<KafkaCheckpointMark.PartitionMark> marks = checkpointMark == null
+        ? marks(partitions, new KafkaCheckpointMark(List.of(), Optional.empty()))
+        : checkpointMark.getPartitions();
+    List<TopicPartition> unread = new ArrayList<>();
+    for (KafkaCheckpointMark.PartitionMark m : marks) {
+      if (m.getNextOffset() < 0) {
+        unread.add(new TopicPartition(m.getTopic(), m.getPartition()));
+      }
+    }
+    if (unread.isEmpty()) {
+      return checkpointMark;
+    }
+    Map<TopicPartition, Long> earliest;
+    try (Consumer<byte[], byte[]> consumer = getSpec().getConsumerFactoryFn().apply(getSpec().getConsumerConfig())) {
+      earliest = consumer.beginningOffsets(unread);
+    }
+    List<KafkaCheckpointMark.PartitionMark> resolved = new ArrayList<>(marks.size());
+    for (KafkaCheckpointMark.PartitionMark m : marks) {
+      Long offset = earliest.get(new TopicPartition(m.getTopic(), m.getPartition()));
+      resolved.add(m.getNextOffset() >= 0 || offset == null ? m
+          : new KafkaCheckpointMark.PartitionMark(m.getTopic(), m.getPartition(), offset, m.getWatermarkMillis()));
+    }
+    return new KafkaCheckpointMark(resolved, Optional.empty());
+  }
+
+  /**
+   * KafkaIO's reader, whose failure to find its position in a partition (the records there deleted
+   * before they were read) says so in words a user can act on.
+   */
+  private static final class ExplainedReader<K, V> extends KafkaUnboundedReader<K, V> {
+    ExplainedReader(KafkaUnboundedSource<K, V> source, @Nullable KafkaCheckpointMark checkpointMark) {
+      super(source, checkpointMark);
+    }
+
+    @Override
+    public boolean advance() throws IOException {
+      try {
+        return super.advance();
+      } catch (IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof OffsetOutOfRangeException lost) {
+            throw new TicksDeletedException(lost.offsetOutOfRangePartitions(), e);
+          }
+        }
+        throw e;
+      }
+    }
   }
 
   /** The partitions the broker has now of the topics in the checkpoint, in KafkaIO's order. */

@@ -2,9 +2,12 @@ package org.apache.beam.sdk.io.kafka;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 
 import io.candles.devservices.KafkaBroker;
+import io.candles.pipeline.TicksDeletedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -22,6 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,6 +42,7 @@ import org.junit.Test;
  * after the topic grew from 3 to 6 partitions: it goes on from its offsets in the partition it had
  * and reads, from the start, the new partition that KafkaIO's round-robin gives its place, and
  * nothing of the others' partitions. Serialized and deserialized in between, as a savepoint does.
+ * And a read whose next records the broker deleted before they were read: it fails, saying where.
  */
 public class RescalableKafkaSourceIT {
 
@@ -58,22 +63,31 @@ public class RescalableKafkaSourceIT {
     }
   }
 
+  /** The read as the candle pipeline configures it by default: no offset reset (--deletedTicks=fail). */
   private static KafkaIO.Read<String, String> read() {
+    return read(TOPIC, "none");
+  }
+
+  private static KafkaIO.Read<String, String> read(String topic, String autoOffsetReset) {
     return KafkaIO.<String, String>read()
         .withBootstrapServers(broker.bootstrapServers())
-        .withTopic(TOPIC)
+        .withTopic(topic)
         .withKeyDeserializerAndCoder(StringDeserializer.class, StringUtf8Coder.of())
         .withValueDeserializerAndCoder(StringDeserializer.class, StringUtf8Coder.of())
-        .withConsumerConfigUpdates(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+        .withConsumerConfigUpdates(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset));
   }
 
   private static void produce(int partition, int from, int to) {
+    produce(TOPIC, partition, from, to);
+  }
+
+  private static void produce(String topic, int partition, int from, int to) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       for (int i = from; i < to; i++) {
-        producer.send(new ProducerRecord<>(TOPIC, partition, "k", "p" + partition + "-" + i));
+        producer.send(new ProducerRecord<>(topic, partition, "k", "p" + partition + "-" + i));
       }
       producer.flush();
     }
@@ -147,6 +161,44 @@ public class RescalableKafkaSourceIT {
               new KafkaCheckpointMark.PartitionMark(TOPIC, 1, 8,
                   org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis())), java.util.Optional.empty()))) {
         assertThat(readSome(reader, 100), containsInAnyOrder("p1-8", "p1-9", "p4-0", "p4-1", "p4-2"));
+      }
+    }
+  }
+
+  @Test
+  public void ticksDeletedBeforeTheyWereReadFailTheReadSayingWhereUnlessSkipped() throws Exception {
+    String topic = "deleted";
+    TopicPartition tp = new TopicPartition(topic, 0);
+    PipelineOptions options = PipelineOptionsFactory.create();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+      produce(topic, 0, 0, 10);
+      // What the broker's retention does to old records, at an offset of our choosing.
+      admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(3))).all().get();
+      KafkaUnboundedSource<String, String> split = RescalableKafkaSource.of(read(topic, "none")).split(1, options).get(0);
+
+      // A fresh read starts at the earliest offset the broker has, with no offset reset to say so.
+      try (UnboundedReader<KafkaRecord<String, String>> reader = split.createReader(options, null)) {
+        assertEquals(List.of("p0-3", "p0-4", "p0-5", "p0-6", "p0-7", "p0-8", "p0-9"), readSome(reader, 100));
+      }
+
+      // A read resumed at offset 5, after the records before 8 were deleted: the ticks at 5 to 7
+      // are lost, and the read stops rather than skip them.
+      admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(8))).all().get();
+      KafkaCheckpointMark at5 = new KafkaCheckpointMark(List.of(new KafkaCheckpointMark.PartitionMark(topic, 0, 5,
+          org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis())),
+          java.util.Optional.empty());
+      try (UnboundedReader<KafkaRecord<String, String>> reader = split.createReader(options, at5)) {
+        TicksDeletedException e = assertThrows(TicksDeletedException.class, () -> readSome(reader, 100));
+        assertThat(e.getMessage(), containsString("(offset 5 of deleted-0)"));
+        assertThat(e.getMessage(), containsString("--deletedTicks=skip"));
+      }
+
+      // --deletedTicks=skip: the read goes on from the earliest tick left.
+      KafkaUnboundedSource<String, String> skipping =
+          RescalableKafkaSource.of(read(topic, "earliest")).split(1, options).get(0);
+      try (UnboundedReader<KafkaRecord<String, String>> reader = skipping.createReader(options, at5)) {
+        assertEquals(List.of("p0-8", "p0-9"), readSome(reader, 100));
       }
     }
   }
