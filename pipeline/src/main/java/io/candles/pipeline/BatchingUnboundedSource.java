@@ -118,13 +118,12 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
     return ListCoder.of(TimestampedValue.TimestampedValueCoder.of(inner.getOutputCoder()));
   }
 
-  private final class Reader extends UnboundedReader<List<TimestampedValue<T>>> {
-    private final UnboundedReader<T> in;
+  private final class Reader extends ForwardingUnboundedReader<T, List<TimestampedValue<T>>> {
     private @Nullable List<TimestampedValue<T>> batch;
     private Instant batchTimestamp = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
     Reader(UnboundedReader<T> in) {
-      this.in = in;
+      super(in);
     }
 
     @Override
@@ -177,33 +176,8 @@ public final class BatchingUnboundedSource<T, C extends UnboundedSource.Checkpoi
     }
 
     @Override
-    public Instant getWatermark() {
-      return in.getWatermark();
-    }
-
-    @Override
-    public CheckpointMark getCheckpointMark() {
-      return in.getCheckpointMark();
-    }
-
-    @Override
-    public long getSplitBacklogBytes() {
-      return in.getSplitBacklogBytes();
-    }
-
-    @Override
-    public long getTotalBacklogBytes() {
-      return in.getTotalBacklogBytes();
-    }
-
-    @Override
     public UnboundedSource<List<TimestampedValue<T>>, ?> getCurrentSource() {
       return BatchingUnboundedSource.this;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
     }
   }
 }

@@ -154,8 +154,7 @@ public class BatchingUnboundedSourceTest {
     @Override
     public UnboundedReader<Long> createReader(PipelineOptions options,
         CountingSource.CounterMark mark) throws IOException {
-      UnboundedReader<Long> in = counting.createReader(options, mark);
-      return new UnboundedReader<>() {
+      return new ForwardingUnboundedReader<Long, Long>(counting.createReader(options, mark)) {
         @Override
         public boolean start() throws IOException {
           return in.start();
@@ -178,23 +177,8 @@ public class BatchingUnboundedSourceTest {
         }
 
         @Override
-        public Instant getWatermark() {
-          return in.getWatermark();
-        }
-
-        @Override
-        public CheckpointMark getCheckpointMark() {
-          return in.getCheckpointMark();
-        }
-
-        @Override
         public UnboundedSource<Long, ?> getCurrentSource() {
           return CountingSourceWithClock.this;
-        }
-
-        @Override
-        public void close() throws IOException {
-          in.close();
         }
       };
     }
