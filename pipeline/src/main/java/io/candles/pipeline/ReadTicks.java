@@ -37,8 +37,9 @@ public final class ReadTicks extends PTransform<PBegin, PCollection<KafkaRecord<
   private static final long serialVersionUID = -4889886956209684220L;
 
   /**
-   * At most this many records per batch: about one Flink bundle ({@code --maxBundleSize}); under
-   * a backlog, larger batches only make the element that carries them larger.
+   * At most this many records per batch. Under a backlog, larger batches only make the element
+   * that carries them larger: what the windows see per bundle depends on the bundle
+   * ({@code --maxBundleSize}, which holds several batches), not on the batch.
    */
   static final int MAX_BATCH = 1000;
 

@@ -52,7 +52,7 @@ public class FlinkDefaultsTest {
     assertFalse(o.getObjectReuse());
     assertThat(applied, not(hasItem(containsString("maxBundleTimeMills"))));
     assertThat(applied, not(hasItem(containsString("parallelism"))));
-    assertThat(applied, hasItem("--maxBundleSize=1000"));
+    assertThat(applied, hasItem("--maxBundleSize=" + FlinkDefaults.MAX_BUNDLE_SIZE));
   }
 
   @Test
