@@ -90,16 +90,9 @@ public class KafkaBrokerIT {
   @Test
   public void aTakenPortFailsWithOneClearLine() throws Exception {
     Path dir = tmp.newFolder("kafka").toPath();
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      try {
-        broker = KafkaBroker.start(dir, taken.getLocalPort());
-        throw new AssertionError("started on a taken port");
-      } catch (IllegalStateException e) {
-        assertThat(e.getMessage(), containsString("Kafka broker port 127.0.0.1:" + taken.getLocalPort()
-            + " is already in use"));
-        assertThat(e.getMessage(), not(containsString("\n")));
-      }
-    }
+    TakenPort.Refusal r = TakenPort.refusal(port -> broker = KafkaBroker.start(dir, port));
+    assertThat(r.message(), containsString("Kafka broker port 127.0.0.1:" + r.port() + " is already in use"));
+    assertThat(r.message(), not(containsString("\n")));
   }
 
   @Test

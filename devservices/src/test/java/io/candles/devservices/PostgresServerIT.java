@@ -129,15 +129,9 @@ public class PostgresServerIT {
   @Test
   public void aTakenPortFailsWithOneClearLine() throws Exception {
     Path dir = tmp.newFolder("postgres").toPath();
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      try {
-        server = PostgresServer.start(dir, taken.getLocalPort());
-        throw new AssertionError("started on a taken port");
-      } catch (IllegalStateException e) {
-        assertThat(e.getMessage(), equalTo("PostgreSQL port 127.0.0.1:" + taken.getLocalPort()
-            + " is already in use; stop what uses it or choose another port"));
-      }
-    }
+    TakenPort.Refusal r = TakenPort.refusal(port -> server = PostgresServer.start(dir, port));
+    assertThat(r.message(), equalTo("PostgreSQL port 127.0.0.1:" + r.port()
+        + " is already in use; stop what uses it or choose another port"));
   }
 
   /** Starts InChildJvm and returns {postgres pid, port} once it is ready. */
