@@ -46,6 +46,14 @@ public final class RescalableKafkaSource<K, V> extends KafkaUnboundedSource<K, V
   /** This split's place among {@link #count} splits; -1 before the source is split. */
   private final int index;
   private final int count;
+  /**
+   * This split's share of the topic's partitions, as the broker gave them the first time this
+   * instance resumed from a checkpoint mark; null before. Asked once per instance, so once per
+   * resume: the DirectRunner re-creates a reader from the same split every few bundles (to exercise
+   * checkpoints), and a broker round trip each time held up its reads. A runner restoring a job
+   * deserializes its splits, so every restore asks again.
+   */
+  private transient volatile @Nullable List<TopicPartition> share;
 
   private RescalableKafkaSource(KafkaIO.Read<K, V> spec, int id, int index, int count) {
     super(spec, id);
@@ -77,10 +85,15 @@ public final class RescalableKafkaSource<K, V> extends KafkaUnboundedSource<K, V
     }
     if (checkpointMark != null) {
       List<TopicPartition> had = getSpec().getTopicPartitions();
-      List<TopicPartition> now = ownShare(partitionsNow(checkpointMark), index, count, had);
+      List<TopicPartition> now = share;
+      if (now == null) {
+        now = ownShare(partitionsNow(checkpointMark), index, count, had);
+        share = now;
+      }
       if (!now.equals(had)) {
-        KafkaUnboundedSource<K, V> grown = new RescalableKafkaSource<>(
+        RescalableKafkaSource<K, V> grown = new RescalableKafkaSource<>(
             getSpec().toBuilder().setTopicPartitions(now).build(), getId(), index, count);
+        grown.share = now;
         return grown.createReader(options, new KafkaCheckpointMark(marks(now, checkpointMark), Optional.empty()));
       }
     }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.UnboundedSource.UnboundedReader;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -162,6 +164,59 @@ public class RescalableKafkaSourceIT {
                   org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis())), java.util.Optional.empty()))) {
         assertThat(readSome(reader, 100), containsInAnyOrder("p1-8", "p1-9", "p4-0", "p4-1", "p4-2"));
       }
+    }
+  }
+
+  /** Consumers the counting read below has made: each reader's own, and each lookup of partitions. */
+  private static final AtomicInteger CONSUMERS = new AtomicInteger();
+
+  @Test
+  public void aSplitReCreatedFromItsCheckpointAsksTheBrokerOncePerResumeAndKeepsWhatItGrewTo() throws Exception {
+    String topic = "recreated";
+    PipelineOptions options = PipelineOptionsFactory.create();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+      produce(topic, 0, 0, 10);
+      KafkaIO.Read<String, String> counting = read(topic, "none").withConsumerFactoryFn(config -> {
+        CONSUMERS.incrementAndGet();
+        return new KafkaConsumer<byte[], byte[]>(config);
+      });
+      KafkaUnboundedSource<String, String> split = RescalableKafkaSource.of(counting).split(1, options).get(0);
+      KafkaCheckpointMark mark;
+      try (UnboundedReader<KafkaRecord<String, String>> reader = split.createReader(options, null)) {
+        assertEquals(List.of("p0-0", "p0-1"), readSome(reader, 2));
+        mark = (KafkaCheckpointMark) reader.getCheckpointMark();
+      }
+      admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(2))).all().get();
+      produce(topic, 1, 0, 2);
+
+      // The first reader from a checkpoint asks the broker for the partitions and takes the new one.
+      try (UnboundedReader<KafkaRecord<String, String>> reader = split.createReader(options, mark)) {
+        assertThat(readSome(reader, 10), containsInAnyOrder(
+            "p0-2", "p0-3", "p0-4", "p0-5", "p0-6", "p0-7", "p0-8", "p0-9", "p1-0", "p1-1"));
+        mark = (KafkaCheckpointMark) reader.getCheckpointMark();
+      }
+
+      // Re-created from the same split, as the DirectRunner does every few bundles: it resumes
+      // every partition it grew to.
+      produce(topic, 0, 10, 11);
+      produce(topic, 1, 2, 3);
+      int before = CONSUMERS.get();
+      try (UnboundedReader<KafkaRecord<String, String>> reader = split.createReader(options, mark)) {
+        assertThat(readSome(reader, 2), containsInAnyOrder("p0-10", "p1-2"));
+        mark = (KafkaCheckpointMark) reader.getCheckpointMark();
+      }
+      int recreated = CONSUMERS.get() - before;
+
+      // Restored (a split deserialized from a savepoint), the same read asks the broker for the
+      // partitions again: one consumer more than the re-created reader, which did not ask.
+      produce(topic, 1, 3, 4);
+      before = CONSUMERS.get();
+      try (UnboundedReader<KafkaRecord<String, String>> reader =
+          SerializableUtils.clone(split).createReader(options, mark)) {
+        assertEquals(List.of("p1-3"), readSome(reader, 1));
+      }
+      assertEquals(recreated + 1, CONSUMERS.get() - before);
     }
   }
 
