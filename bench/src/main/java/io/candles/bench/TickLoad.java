@@ -46,6 +46,9 @@ final class TickLoad implements AutoCloseable {
   private final String topic;
   private final List<String> pairs;
   private final long[] midCents;
+  /** Per pair, the spread (10^-8 units) and event time of its last tick, which the next one carries. */
+  private final long[] prevSpreads;
+  private final long[] prevTimes;
   private final SplittableRandom random = new SplittableRandom(2021);
   private final AtomicLong acked = new AtomicLong();
   private final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -62,6 +65,10 @@ final class TickLoad implements AutoCloseable {
     this.topic = topic;
     this.pairs = new ArrayList<>();
     this.midCents = new long[pairCount];
+    this.prevSpreads = new long[pairCount];
+    this.prevTimes = new long[pairCount];
+    java.util.Arrays.fill(prevSpreads, io.candles.contract.Tick.NO_SPREAD);
+    java.util.Arrays.fill(prevTimes, io.candles.contract.Tick.NO_TIME);
     for (int i = 0; i < pairCount; i++) {
       pairs.add(String.format("P%03dUSDT", i));
       midCents[i] = 1_000_00 + random.nextInt(5_000_000);
@@ -79,7 +86,11 @@ final class TickLoad implements AutoCloseable {
     String bid = BigDecimal.valueOf(midCents[p] - spread, 2).toPlainString();
     String ask = BigDecimal.valueOf(midCents[p] + spread, 2).toPlainString();
     long now = System.currentTimeMillis();
-    String value = TickJson.write(pairs.get(p), bid, ask, eventTime, now, "bench", io.candles.contract.Tick.NO_UPDATE_ID);
+    // As the ingester writes them: with the spread that held since the pair's previous tick.
+    String value = TickJson.write(pairs.get(p), bid, ask, eventTime, now, "bench", io.candles.contract.Tick.NO_UPDATE_ID,
+        prevSpreads[p], prevTimes[p]);
+    prevSpreads[p] = 2 * spread * 1_000_000;
+    prevTimes[p] = eventTime;
     producer.send(new ProducerRecord<>(topic, null, eventTime, pairs.get(p), value), (md, e) -> {
       if (e != null) {
         failure.compareAndSet(null, e);

@@ -46,6 +46,23 @@ public final class Prices {
    */
   public static long parsePrice(String field, CharSequence s, int start, int end)
       throws RejectedTickException {
+    return parse(field, s, start, end, false);
+  }
+
+  /**
+   * Parses a spread (ask - bid), which may be zero, like a price: a plain decimal in
+   * {@code s[start, end)} into 10^-8 units.
+   *
+   * @throws RejectedTickException as {@link #parsePrice}, with {@link RejectReason#NON_POSITIVE_PRICE}
+   *     for a negative value only
+   */
+  public static long parseSpread(String field, CharSequence s, int start, int end)
+      throws RejectedTickException {
+    return parse(field, s, start, end, true);
+  }
+
+  private static long parse(String field, CharSequence s, int start, int end, boolean zeroAllowed)
+      throws RejectedTickException {
     if (start >= end) {
       throw new RejectedTickException(RejectReason.NON_NUMERIC_PRICE, field + " is empty");
     }
@@ -99,7 +116,10 @@ public final class Prices {
         }
       }
     }
-    if (negative || units == 0) {
+    if (negative && units == 0 && zeroAllowed) {
+      return 0;
+    }
+    if (negative || (units == 0 && !zeroAllowed)) {
       throw new RejectedTickException(
           RejectReason.NON_POSITIVE_PRICE, field + " is not positive: " + s.subSequence(start, end));
     }

@@ -19,6 +19,13 @@ public final class TickJson {
   public static final String INGEST_TIME = "ingest_time";
   public static final String EXCHANGE = "exchange";
   public static final String UPDATE_ID = "update_id";
+  /**
+   * Optional, together: the spread of the producer's previous tick of the pair, and that tick's
+   * event time. The spread held from then until this tick, which is what the time-weighted spread
+   * of a candle adds up. Left out after a feed gap, when what held in between is unknown.
+   */
+  public static final String PREV_SPREAD = "prev_spread";
+  public static final String PREV_EVENT_TIME = "prev_event_time";
   /** Absent on a tick; {@value #KIND_GAP} on a {@link Gap}. Any other value is rejected. */
   public static final String KIND = "kind";
   public static final String KIND_GAP = "gap";
@@ -90,7 +97,21 @@ public final class TickJson {
   public static String write(
       String pair, String bid, String ask, long eventTimeMillis, long ingestTimeMillis,
       String exchange, long updateId) {
-    StringBuilder sb = new StringBuilder(160);
+    return write(pair, bid, ask, eventTimeMillis, ingestTimeMillis, exchange, updateId, Tick.NO_SPREAD,
+        Tick.NO_TIME);
+  }
+
+  /**
+   * Writes a tick record value with the spread that held before it ({@link #PREV_SPREAD}).
+   *
+   * @param prevSpread the previous tick's ask - bid in 10^-8 units, or {@link Tick#NO_SPREAD}
+   * @param prevEventTimeMillis the previous tick's event time, or {@link Tick#NO_TIME}; both
+   *     fields are left out unless both are given
+   */
+  public static String write(
+      String pair, String bid, String ask, long eventTimeMillis, long ingestTimeMillis,
+      String exchange, long updateId, long prevSpread, long prevEventTimeMillis) {
+    StringBuilder sb = new StringBuilder(224);
     sb.append("{\"pair\":");
     Json.appendQuoted(sb, pair);
     sb.append(",\"bid\":");
@@ -107,6 +128,10 @@ public final class TickJson {
     }
     if (updateId != Tick.NO_UPDATE_ID) {
       sb.append(",\"update_id\":").append(updateId);
+    }
+    if (prevSpread != Tick.NO_SPREAD && prevEventTimeMillis != Tick.NO_TIME) {
+      sb.append(",\"prev_spread\":\"").append(Prices.priceToDecimal(prevSpread).toPlainString())
+          .append("\",\"prev_event_time\":\"").append(EventTimes.format(prevEventTimeMillis)).append('"');
     }
     return sb.append('}').toString();
   }
@@ -159,6 +184,8 @@ public final class TickJson {
       String exchange = null;
       long ingestTime = Tick.NO_TIME;
       long updateId = Tick.NO_UPDATE_ID;
+      long prevSpread = Tick.NO_SPREAD;
+      long prevEventTime = Tick.NO_TIME;
       // A gap's own fields; a tick has none of them.
       String kind = null;
       long gapStart = Tick.NO_TIME;
@@ -190,7 +217,7 @@ public final class TickJson {
           case F_ASK:
             TickRules.Price price = field == F_BID ? fields.bid() : fields.ask();
             try {
-              long units = readPrice(field == F_BID ? BID : ASK, c);
+              long units = readPrice(field == F_BID ? BID : ASK, c, false);
               if (units == NULL_PRICE) {
                 price.absent(null);
               } else {
@@ -241,6 +268,24 @@ public final class TickJson {
               updateId = Tick.NO_UPDATE_ID;
             }
             break;
+          case F_PREV_SPREAD:
+            // Optional and informational, like ingest_time: a bad value is ignored.
+            try {
+              long units = readPrice(PREV_SPREAD, c, true);
+              prevSpread = units == NULL_PRICE ? Tick.NO_SPREAD : units;
+            } catch (RejectedTickException e) {
+              rethrowIfNotJson(e);
+              prevSpread = Tick.NO_SPREAD;
+            }
+            break;
+          case F_PREV_EVENT_TIME:
+            try {
+              prevEventTime = isNull ? skipNull() : readTime(PREV_EVENT_TIME, c);
+            } catch (RejectedTickException e) {
+              rethrowIfNotJson(e);
+              prevEventTime = Tick.NO_TIME;
+            }
+            break;
           case F_KIND:
             if (c == '"') {
               s.readString();
@@ -278,8 +323,13 @@ public final class TickJson {
         return gap(kind, gapStart, gapEnd, cause);
       }
       TickRules.check(fields);
+      if (prevSpread == Tick.NO_SPREAD || prevEventTime == Tick.NO_TIME || prevEventTime > fields.eventTime()) {
+        // Only both together say what held before this tick, and only up to it.
+        prevSpread = Tick.NO_SPREAD;
+        prevEventTime = Tick.NO_TIME;
+      }
       return new Tick(fields.pair(), fields.bidUnits(), fields.askUnits(), fields.eventTime(), ingestTime,
-          exchange, updateId);
+          exchange, updateId, prevSpread, prevEventTime);
     }
 
     private Gap gap(String kind, long start, long end, String cause) throws RejectedTickException {
@@ -309,18 +359,21 @@ public final class TickJson {
       }
     }
 
-    /** A price string or number in 10^-8 units, or {@link #NULL_PRICE} for JSON null. */
-    private long readPrice(String name, int c) throws RejectedTickException {
+    /**
+     * A price string or number in 10^-8 units, or {@link #NULL_PRICE} for JSON null; a spread
+     * ({@code zeroAllowed}) may also be zero.
+     */
+    private long readPrice(String name, int c, boolean zeroAllowed) throws RejectedTickException {
       if (c == '"') {
         s.readString();
         String decoded = s.tokenDecoded();
         return decoded != null
-            ? Prices.parsePrice(name, decoded, 0, decoded.length())
-            : Prices.parsePrice(name, text, s.tokenStart(), s.tokenEnd());
+            ? parse(name, decoded, 0, decoded.length(), zeroAllowed)
+            : parse(name, text, s.tokenStart(), s.tokenEnd(), zeroAllowed);
       }
       if (c == '-' || (c >= '0' && c <= '9')) {
         s.readNumber();
-        return Prices.parsePrice(name, text, s.tokenStart(), s.tokenEnd());
+        return parse(name, text, s.tokenStart(), s.tokenEnd(), zeroAllowed);
       }
       int from = s.position();
       boolean isNull = s.skipValue() == JsonScanner.Kind.NULL;
@@ -329,6 +382,11 @@ public final class TickJson {
       }
       throw new RejectedTickException(
           RejectReason.NON_NUMERIC_PRICE, name + " is not a number: " + s.utf8(from, s.position()));
+    }
+
+    private static long parse(String name, CharSequence t, int start, int end, boolean zeroAllowed)
+        throws RejectedTickException {
+      return zeroAllowed ? Prices.parseSpread(name, t, start, end) : Prices.parsePrice(name, t, start, end);
     }
 
     private long skipNull() throws RejectedTickException {
@@ -358,7 +416,7 @@ public final class TickJson {
     }
   }
 
-  /** No price can be negative, so this marks a JSON null price. */
+  /** No price or spread can be negative, so this marks a JSON null one ({@link Tick#NO_SPREAD} too). */
   private static final long NULL_PRICE = -1;
 
   /**
@@ -403,6 +461,8 @@ public final class TickJson {
   private static final int F_GAP_START = 9;
   private static final int F_GAP_END = 10;
   private static final int F_CAUSE = 11;
+  private static final int F_PREV_SPREAD = 12;
+  private static final int F_PREV_EVENT_TIME = 13;
 
   /** Which known field the key {@code b[start, start+len)} names, without allocating. */
   private static int fieldOf(byte[] b, int start, int len) {
@@ -431,7 +491,12 @@ public final class TickJson {
       case 10:
         return is(EVENT_TIME, b, start) ? F_EVENT_TIME : F_OTHER;
       case 11:
-        return is(INGEST_TIME, b, start) ? F_INGEST_TIME : F_OTHER;
+        if (is(INGEST_TIME, b, start)) {
+          return F_INGEST_TIME;
+        }
+        return is(PREV_SPREAD, b, start) ? F_PREV_SPREAD : F_OTHER;
+      case 15:
+        return is(PREV_EVENT_TIME, b, start) ? F_PREV_EVENT_TIME : F_OTHER;
       default:
         return F_OTHER;
     }

@@ -129,6 +129,40 @@ public class TickJsonTest {
   }
 
   @Test
+  public void thePreviousSpreadRoundTripsWithItsTimeAndZeroIsASpread() throws Exception {
+    long t = Instant.parse("2024-02-29T23:59:59.999Z").toEpochMilli();
+    String json = TickJson.write("BTCUSDT", "101.25", "101.30", t, t + 5, "sim", 42, 3_000_000L, t - 250);
+    assertThat(json, containsString("\"prev_spread\":\"0.03\",\"prev_event_time\":\"2024-02-29T23:59:59.749Z\""));
+    Tick back = TickJson.parse(json);
+    assertEquals(new Tick("BTCUSDT", 10_125_000_000L, 10_130_000_000L, t, t + 5, "sim", 42, 3_000_000L, t - 250),
+        back);
+    assertThat(back.hasPrevious(), is(true));
+    Tick zero = parse(withPrevious("\"0\"", "0"));
+    assertEquals(0L, zero.prevSpread());
+    assertEquals(0L, zero.prevEventTimeMillis());
+    // Without a previous tick (after a gap) the writer leaves both out.
+    assertThat(TickJson.write("X", "1", "2", 0, Tick.NO_TIME, null, Tick.NO_UPDATE_ID, Tick.NO_SPREAD, Tick.NO_TIME),
+        is("{\"pair\":\"X\",\"bid\":\"1\",\"ask\":\"2\",\"event_time\":\"1970-01-01T00:00:00Z\"}"));
+  }
+
+  @Test
+  public void aBadOrLonePreviousSpreadIsIgnoredAndTheTickKept() throws Exception {
+    // Optional fields, like ingest_time: the tick itself is valid, so it is kept without them.
+    for (String[] bad : new String[][] {
+        {"\"-0.5\"", "0"}, {"\"abc\"", "0"}, {"true", "0"}, {"null", "0"}, {"\"0.1\"", "\"yesterday\""},
+        {"\"0.1\"", "null"}, {"\"0.123456789\"", "0"},
+        // after the tick it would precede: nothing held before this tick from then
+        {"\"0.1\"", "5"}}) {
+      Tick tick = parse(withPrevious(bad[0], bad[1]));
+      assertEquals(String.join(" ", bad), Tick.NO_SPREAD, tick.prevSpread());
+      assertEquals(String.join(" ", bad), Tick.NO_TIME, tick.prevEventTimeMillis());
+      assertThat(tick.hasPrevious(), is(false));
+    }
+    Tick lone = parse("{\"pair\":\"X\",\"bid\":\"1\",\"ask\":\"2\",\"event_time\":4,\"prev_spread\":\"1\"}");
+    assertThat(lone.hasPrevious(), is(false));
+  }
+
+  @Test
   public void deadLetterEnvelopeCarriesTheRawValueAndReason() {
     RejectedTickException e = assertRejected("{oops", RejectReason.INVALID_JSON, "field name");
     String json = DeadLetter.of("BTCUSDT", "{oops", e, "ticks/0@7").toJson();
@@ -139,6 +173,12 @@ public class TickJsonTest {
 
   private static String tick(String eventTime) {
     return "{\"pair\":\"BTCUSDT\",\"bid\":\"1\",\"ask\":\"2\",\"event_time\":" + eventTime + "}";
+  }
+
+  /** A tick at event time 4 ms with the given previous spread and time values. */
+  private static String withPrevious(String spread, String time) {
+    return "{\"pair\":\"BTCUSDT\",\"bid\":\"1\",\"ask\":\"2\",\"event_time\":4,\"prev_spread\":" + spread
+        + ",\"prev_event_time\":" + time + "}";
   }
 
   private static String prices(String bid, String ask) {

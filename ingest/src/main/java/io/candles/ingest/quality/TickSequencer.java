@@ -82,6 +82,12 @@ public final class TickSequencer implements FrameListener {
     final PairMetrics metrics;
     long lastUpdateId = Tick.NO_UPDATE_ID;
     long lastMid = -1;
+    /**
+     * The spread and event time of the last tick written, which the next tick carries
+     * ({@link TickJson#PREV_SPREAD}); none before the first and after a gap.
+     */
+    long prevSpread = Tick.NO_SPREAD;
+    long prevEventTime = Tick.NO_TIME;
     long lastJumpLogAt;
     /** The session that delivered {@link #lastUpdateId}; -1 once that session is gone (a gap). */
     long lastSession = -1;
@@ -150,6 +156,11 @@ public final class TickSequencer implements FrameListener {
       if (gaps.isOpen()) {
         // Data flows again: the gap's last piece goes before this frame's tick, in every pair.
         writeGaps(gaps.close(now));
+        // What the spread was during the gap is unknown: the next ticks say nothing of before it.
+        for (PairSlot s : pairs.values()) {
+          s.prevSpread = Tick.NO_SPREAD;
+          s.prevEventTime = Tick.NO_TIME;
+        }
       }
       process(text, session, overlapping, now);
     } finally {
@@ -272,10 +283,12 @@ public final class TickSequencer implements FrameListener {
         log.warn("{}: {} price jump flagged (tick kept): {}", connection, q.pair(), detail);
       }
     }
-    String value = TickJson.write(
-        q.pair(), q.bid(), q.ask(), q.eventTimeMillis(), now, adapter.name(), q.updateId());
+    String value = TickJson.write(q.pair(), q.bid(), q.ask(), q.eventTimeMillis(), now, adapter.name(),
+        q.updateId(), slot.prevSpread, slot.prevEventTime);
     if (put(OutRecord.tick(q.pair(), value, q.eventTimeMillis()))) {
       slot.metrics.tick(now, q.updateId());
+      slot.prevSpread = q.askUnits() - q.bidUnits();
+      slot.prevEventTime = q.eventTimeMillis();
     }
   }
 

@@ -91,4 +91,35 @@ public class GapOrderTest {
     assertThat(gap(out.get(4)), is(new Gap("ETHUSDT", T0 + 1_300, T0 + 1_450, GapCause.STOPPED)));
     assertThat(out.get(5).kind(), is(OutRecord.Kind.TICK));
   }
+
+  @Test
+  public void eachTickCarriesThePreviousSpreadOfItsPairButNoneAcrossAGap() throws Exception {
+    sequencer.onFrame(frame(1, "BTCUSDT"), 1, false);
+    now = T0 + 25;
+    sequencer.onFrame(frame(2, "ETHUSDT"), 1, false);
+    now = T0 + 70;
+    sequencer.onFrame(frame(3, "BTCUSDT"), 1, false);
+    now = T0 + 90;
+    sequencer.onGapOpened(GapCause.RECONNECT);
+    now = T0 + 400;
+    sequencer.onSessionOpened(2, false);
+    sequencer.onFrame(frame(4, "BTCUSDT"), 2, false);
+    now = T0 + 450;
+    sequencer.onFrame(frame(5, "BTCUSDT"), 2, false);
+    List<io.candles.contract.Tick> ticks = new ArrayList<>();
+    for (OutRecord r : out) {
+      if (r.kind() == OutRecord.Kind.TICK) {
+        ticks.add(TickJson.parse(r.value()));
+      }
+    }
+    assertThat(ticks.size(), is(5));
+    assertThat("a pair's first tick has nothing before it", ticks.get(0).hasPrevious(), is(false));
+    assertThat("nor has another pair's first", ticks.get(1).hasPrevious(), is(false));
+    // 100.01 - 100.00, held from the pair's previous tick (received, so stamped, at T0).
+    assertThat(ticks.get(2).prevSpread(), is(1_000_000L));
+    assertThat(ticks.get(2).prevEventTimeMillis(), is(T0));
+    assertThat("what held during the gap is unknown", ticks.get(3).hasPrevious(), is(false));
+    assertThat(ticks.get(4).prevEventTimeMillis(), is(T0 + 400));
+    assertThat(ticks.get(4).prevSpread(), is(1_000_000L));
+  }
 }
