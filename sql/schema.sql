@@ -32,6 +32,9 @@ CREATE TABLE IF NOT EXISTS candle_stick_five_min (
     spread_min    numeric,
     spread_max    numeric,
     spread_mean   numeric,
+    -- The spread weighted by how long each held, from the window start (or the first tick whose
+    -- previous one is known) to the window's last tick; null when no tick says what held before it.
+    spread_twa    numeric,
     -- Feed gaps the ingester marked inside the window: their total length and how many.
     gap_ms        bigint      NOT NULL DEFAULT 0,
     gap_count     integer     NOT NULL DEFAULT 0,
@@ -57,6 +60,7 @@ ALTER TABLE candle_stick_five_min
     ADD COLUMN IF NOT EXISTS spread_min numeric,
     ADD COLUMN IF NOT EXISTS spread_max numeric,
     ADD COLUMN IF NOT EXISTS spread_mean numeric,
+    ADD COLUMN IF NOT EXISTS spread_twa numeric,
     ADD COLUMN IF NOT EXISTS gap_ms bigint NOT NULL DEFAULT 0,
     ADD COLUMN IF NOT EXISTS gap_count integer NOT NULL DEFAULT 0;
 

@@ -2,8 +2,8 @@
 // the newest tick's time), then every change over one combined WebSocket stream. Final candles are
 // solid, open ones hollow with an amber outline. Each pair button shows the age of that pair's
 // newest tick. Candle quality (issue 16): a window with a feed gap gets a shaded band behind it,
-// stronger the longer the gap, and a label with its seconds; the mean spread (ask - bid) is a line
-// in its own pane below. window.candlesPage exposes the state to the browser test, and #chart's
+// stronger the longer the gap, and a label with its seconds; the spread (ask - bid), weighted by how
+// long each held (the mean per tick where the ticks do not say), is a line in its own pane below. window.candlesPage exposes the state to the browser test, and #chart's
 // data-gap-times and data-spread-times list the open times (s) of what the chart's series hold.
 (() => {
   'use strict';
@@ -72,8 +72,10 @@
     return { time: bar.time, value: 1, color: `rgba(255, 140, 0, ${alpha.toFixed(3)})` };
   }
 
+  const spreadOf = (bar) => bar.spreadTwa ?? bar.spreadMean;
+
   function spreadPoint(bar) {
-    return bar.spreadMean == null ? { time: bar.time } : { time: bar.time, value: Number(bar.spreadMean) };
+    return spreadOf(bar) == null ? { time: bar.time } : { time: bar.time, value: Number(spreadOf(bar)) };
   }
 
   const gapText = (bar) => `gap ${(bar.gapMs / 1000).toFixed(1)}s x${bar.gapCount}`;
@@ -122,12 +124,12 @@
     const el = document.getElementById('last');
     if (!last) { el.textContent = state.pair ? state.pair + ': no candles yet' : 'no pairs yet'; state.lastRender = null; return; }
     const hhmm = (s) => new Date(s * 1000).toISOString().substring(11, 16);
-    const quality = (last.spreadMean != null ? `  spread ${sig3(Number(last.spreadMean))}` : '')
+    const quality = (spreadOf(last) != null ? `  spread ${sig3(Number(spreadOf(last)))}` : '')
       + (last.gapMs > 0 ? `  ${gapText(last)}` : '');
     el.textContent = `${state.pair} ${hhmm(last.time)}-${hhmm(last.time + 300)} UTC  O ${last.open}  H ${last.high}  L ${last.low}  C ${last.close}  ${last.ticks} ticks  ${last.final ? 'final' : 'open'}${quality}`;
     state.lastRender = {
       time: last.time, open: last.open, high: last.high, low: last.low, close: last.close, ticks: last.ticks, final: last.final,
-      gapMs: last.gapMs, gapCount: last.gapCount, spreadMean: last.spreadMean,
+      gapMs: last.gapMs, gapCount: last.gapCount, spreadMean: last.spreadMean, spreadTwa: last.spreadTwa,
     };
   }
 
@@ -136,6 +138,7 @@
     return {
       time, open, high, low, close, ticks, final,
       gapMs: Number(extras.gapMs || 0), gapCount: Number(extras.gapCount || 0), spreadMean: extras.spreadMean ?? null,
+      spreadTwa: extras.spreadTwa ?? null,
     };
   }
 

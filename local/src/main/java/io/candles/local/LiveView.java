@@ -21,9 +21,9 @@ import java.util.Properties;
 /**
  * The candles on screen, read from PostgreSQL like any trader's bot would: per pair the open
  * 5-minute candle that closes next and the last closed one, ticks per second reaching the table,
- * and how old the freshest tick in the table is; and each candle's quality (issue 16): its mean
- * spread and, when the feed had gaps in its window, how long and how many. A table from before the
- * quality columns shows none.
+ * and how old the freshest tick in the table is; and each candle's quality (issue 16): its spread,
+ * weighted by how long each held (per tick where the ticks do not say), and, when the feed had gaps
+ * in its window, how long and how many. A table from before the quality columns shows none.
  */
 final class LiveView implements AutoCloseable {
   private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
@@ -106,7 +106,7 @@ final class LiveView implements AutoCloseable {
     sb.append(String.format("candles  %s UTC   (table candle_stick_five_min; Ctrl-C stops everything)%n",
         HMS.format(Instant.ofEpochMilli(now))));
     sb.append(String.format(FORMAT, "pair", "window (UTC)", "open", "high", "low", "close", "ticks", "state",
-        "spread (mean)", "feed gaps", "ticks/s", "freshest"));
+        "spread (twa)", "feed gaps", "ticks/s", "freshest"));
     for (String pair : pairs) {
       long total = totals.getOrDefault(pair, 0L);
       Long before = lastTotals.put(pair, total);
@@ -130,17 +130,19 @@ final class LiveView implements AutoCloseable {
   }
 
   /**
-   * The quality columns to select: spread_mean, gap_ms, gap_count, or in their place a null
-   * spread and no gaps when the table predates them (a data directory kept from an older run).
+   * The quality columns to select: the time-weighted spread (the mean per tick where the ticks do
+   * not say), gap_ms, gap_count, or in their place a null spread and no gaps when the table
+   * predates them (a data directory kept from an older run).
    */
   private String qualitySelect() throws SQLException {
     if (qualitySelect == null) {
       try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM information_schema.columns "
           + "WHERE table_name = 'candle_stick_five_min' AND table_schema = current_schema() "
-          + "AND column_name IN ('spread_mean', 'gap_ms', 'gap_count')");
+          + "AND column_name IN ('spread_mean', 'spread_twa', 'gap_ms', 'gap_count')");
           ResultSet rs = s.executeQuery()) {
         rs.next();
-        qualitySelect = rs.getInt(1) == 3 ? "spread_mean, gap_ms, gap_count" : "NULL::numeric, 0, 0";
+        qualitySelect = rs.getInt(1) == 4 ? "coalesce(spread_twa, spread_mean), gap_ms, gap_count"
+            : rs.getInt(1) == 3 ? "spread_mean, gap_ms, gap_count" : "NULL::numeric, 0, 0";
       }
     }
     return qualitySelect;

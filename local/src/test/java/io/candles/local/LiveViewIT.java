@@ -25,7 +25,7 @@ import java.util.List;
 import org.junit.Test;
 
 /**
- * The terminal view on a real PostgreSQL: each candle stays one line, with its mean spread and,
+ * The terminal view on a real PostgreSQL: each candle stays one line, with its spread and,
  * for a window with feed gaps, their length and count; a table from before those columns (a data
  * directory kept from an older run) still shows its candles.
  */
@@ -48,6 +48,11 @@ public class LiveViewIT {
         write(c, "LVAUSDT", closed, true, "0.0000000433333333333333", 0, 0);
         write(c, "LVBUSDT", current, false, null, 0, 0);
         write(c, "LVBUSDT", closed, true, "0.02", 300_000, 4);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE candle_stick_five_min SET spread_twa = 0.0125 "
+            + "WHERE currency_pair = 'LVAUSDT' AND open_time = ?")) {
+          ps.setObject(1, utc(closed));
+          ps.executeUpdate();
+        }
       }
       String out = render(pg, pg.jdbcUrl(), pairs);
       if (Math.floorDiv(System.currentTimeMillis(), MINUTE) * MINUTE == minute) {
@@ -69,7 +74,8 @@ public class LiveViewIT {
     assertThat(aCurrent, startsWith("LVAUSDT"));
     assertThat(aCurrent, containsString(" 0.0133 "));
     assertThat(aCurrent, containsString(" gap 12.3s x1 "));
-    assertThat(aClosed, containsString(" 0.0000000433 "));
+    assertThat("the time-weighted spread where the ticks say it", aClosed, containsString(" 0.0125 "));
+    assertThat(aClosed, not(containsString(" 0.0000000433 ")));
     assertThat("no gaps, no marker", aClosed, not(containsString("gap")));
     assertThat(bCurrent, startsWith("LVBUSDT"));
     assertEquals("no spread yet", "-", column(bCurrent, 8));

@@ -28,7 +28,7 @@ final class LocalRun {
   static final Pattern PIDS = Pattern.compile("PIDs:\\s+(.*)");
   /** The live view's header line (LiveViewIT checks it against a render). */
   static final Pattern VIEW_HEADER = Pattern.compile("^pair +window \\(UTC\\) +open +high +low +close +ticks +state "
-      + "+spread \\(mean\\) +feed gaps +ticks/s +freshest$");
+      + "+spread \\(twa\\) +feed gaps +ticks/s +freshest$");
 
   /** The live view's line of a pair's open candle, with prices, a spread or "-", maybe gaps, a rate and an age. */
   static Pattern viewOpenCandle(String pair) {

@@ -37,7 +37,8 @@ public abstract class CandleCombineFn<InputT> extends CombineFn<InputT, Accumula
         new Bar(Prices.mid(a.openBid, a.openAsk), a.midHigh, a.midLow, Prices.mid(a.closeBid, a.closeAsk)),
         new Bar(a.openBid, a.bidHigh, a.bidLow, a.closeBid),
         new Bar(a.openAsk, a.askHigh, a.askLow, a.closeAsk),
-        a.spreadMin, a.spreadMax, a.spreadSum, a.count, a.closeTime, a.closeIngest, a.gapMillis(), a.gapCount());
+        a.spreadMin, a.spreadMax, a.spreadSum, a.count, a.closeTime, a.closeIngest, a.gapMillis(), a.gapCount(),
+        SpreadTime.of(a.spreadTime));
   }
 
   @Override

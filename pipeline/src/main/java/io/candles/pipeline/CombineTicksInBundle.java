@@ -44,11 +44,16 @@ public final class CombineTicksInBundle
   private static final long serialVersionUID = 4052970490799947757L;
 
   private final long sliceMillis;
+  private final long windowMillis;
 
-  /** @param slice the windows' period: ticks of one pair in one slice share all their windows */
-  public CombineTicksInBundle(Duration slice) {
+  /**
+   * @param slice the windows' period: ticks of one pair in one slice share all their windows
+   * @param window the windows' size: how far back the spread before a tick can be in its windows
+   */
+  public CombineTicksInBundle(Duration slice, Duration window) {
     super("CombineTicksInBundle");
     this.sliceMillis = slice.getMillis();
+    this.windowMillis = window.getMillis();
   }
 
   @Override
@@ -61,7 +66,7 @@ public final class CombineTicksInBundle
     return quotes
         // The step name from before the DoFn's rename (Beam names a ParDo after its DoFn): a Flink
         // savepoint knows the steps by name.
-        .apply("ParDo(Combine)", ParDo.of(new CombineInBundleFn(sliceMillis)))
+        .apply("ParDo(Combine)", ParDo.of(new CombineInBundleFn(sliceMillis, windowMillis)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), OhlcCombineFn.AccumulatorCoder.of()));
   }
 
@@ -76,11 +81,13 @@ public final class CombineTicksInBundle
     private static final long serialVersionUID = -3472228980253609598L;
 
     private final long sliceMillis;
+    private final long windowMillis;
     /** Per pair, the partials of this bundle, one per slice: usually one or two. */
     private transient Map<String, List<Partial>> partials;
 
-    CombineInBundleFn(long sliceMillis) {
+    CombineInBundleFn(long sliceMillis, long windowMillis) {
       this.sliceMillis = sliceMillis;
+      this.windowMillis = windowMillis;
     }
 
     /** A partial candle and the earliest element timestamp in it. */
@@ -122,6 +129,8 @@ public final class CombineTicksInBundle
         ofPair.add(partial);
       }
       partial.accumulator.add(e.getValue());
+      // The earliest window holding the tick starts size - period before the tick's slice.
+      partial.accumulator.addSpreadTime(e.getValue(), sliceMillis, (slice + 1) * sliceMillis - windowMillis);
       if (ts < partial.minTimestamp) {
         partial.minTimestamp = ts;
       }

@@ -25,9 +25,26 @@ import org.apache.beam.sdk.util.VarInt;
  * @param lastIngestTimeMillis receive time of the window's closing tick, or {@link Tick#NO_TIME}
  * @param gapMillis the total length of the feed gaps inside the window (their union)
  * @param gapCount how many separate gaps that union is
+ * @param spreadTime how long each spread held, for the time-weighted mean ({@link #spreadTimeWeightedMean})
  */
 public record Ohlc(Bar mid, Bar bid, Bar ask, long spreadMin, long spreadMax, long spreadSum,
-    long tickCount, long lastEventTimeMillis, long lastIngestTimeMillis, long gapMillis, int gapCount) {
+    long tickCount, long lastEventTimeMillis, long lastIngestTimeMillis, long gapMillis, int gapCount,
+    SpreadTime spreadTime) {
+
+  /** A candle whose ticks say nothing of the spread before them. */
+  public Ohlc(Bar mid, Bar bid, Bar ask, long spreadMin, long spreadMax, long spreadSum,
+      long tickCount, long lastEventTimeMillis, long lastIngestTimeMillis, long gapMillis, int gapCount) {
+    this(mid, bid, ask, spreadMin, spreadMax, spreadSum, tickCount, lastEventTimeMillis, lastIngestTimeMillis,
+        gapMillis, gapCount, SpreadTime.NONE);
+  }
+
+  /**
+   * The spread weighted by how long each held, from the window start {@code windowStartMillis} to
+   * its last tick ({@link SpreadTime#mean}); null when the ticks say nothing of it.
+   */
+  public BigDecimal spreadTimeWeightedMean(long windowStartMillis) {
+    return spreadTime.mean(windowStartMillis);
+  }
 
   /** Decimal places of {@link #spreadMean()}: the mean of whole 10^-8 units, to four more places. */
   public static final int SPREAD_MEAN_SCALE = 12;
@@ -42,8 +59,8 @@ public record Ohlc(Bar mid, Bar bid, Bar ask, long spreadMin, long spreadMax, lo
 
   /** A compact, deterministic coder. */
   public static final class Coder extends AtomicCoder<Ohlc> {
-    // Changed with the quality fields (issue 16): state written by the mid-only coder is refused.
-    private static final long serialVersionUID = 2094670669125146087L;
+    // Changed with the time-weighted spread: state written by the earlier coders is refused.
+    private static final long serialVersionUID = 2094670669125146088L;
 
     private static final Coder INSTANCE = new Coder();
 
@@ -64,13 +81,14 @@ public record Ohlc(Bar mid, Bar bid, Bar ask, long spreadMin, long spreadMax, lo
       VarInt.encode(o.lastIngestTimeMillis, out);
       VarInt.encode(o.gapMillis, out);
       VarInt.encode(o.gapCount, out);
+      SpreadTime.encode(o.spreadTime.entries(), out);
     }
 
     @Override
     public Ohlc decode(InputStream in) throws IOException {
       return new Ohlc(Bar.decode(in), Bar.decode(in), Bar.decode(in), VarInt.decodeLong(in),
           VarInt.decodeLong(in), VarInt.decodeLong(in), VarInt.decodeLong(in), VarInt.decodeLong(in),
-          VarInt.decodeLong(in), VarInt.decodeLong(in), VarInt.decodeInt(in));
+          VarInt.decodeLong(in), VarInt.decodeLong(in), VarInt.decodeInt(in), SpreadTime.of(SpreadTime.decode(in)));
     }
 
     @Override

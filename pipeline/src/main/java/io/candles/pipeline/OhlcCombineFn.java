@@ -47,7 +47,8 @@ public final class OhlcCombineFn extends CandleCombineFn<Quote> {
   /**
    * The running candle. Mutable, so adding a quote allocates nothing; with {@code count == 0} its
    * tick fields are meaningless. Feed gaps are kept as their union: a sorted array of disjoint,
-   * non-touching {@code [start, end)} intervals, null while there is none (gaps are rare).
+   * non-touching {@code [start, end)} intervals, null while there is none (gaps are rare). The
+   * time each spread held is kept per slice ({@link SpreadTime}), null while there is none.
    */
   public static final class Accumulator {
     long count;
@@ -72,6 +73,7 @@ public final class OhlcCombineFn extends CandleCombineFn<Quote> {
     long spreadMax;
     long spreadSum;
     long[] gaps;
+    long[] spreadTime;
 
     void add(Quote q) {
       long bid = q.bid();
@@ -117,6 +119,18 @@ public final class OhlcCombineFn extends CandleCombineFn<Quote> {
       spreadMin = Math.min(spreadMin, spread);
       spreadMax = Math.max(spreadMax, spread);
       spreadSum += spread;
+    }
+
+    /**
+     * Adds the spread that held before quote {@code q}, if it says so, from no earlier than
+     * {@code earliestMillis} (older time is in no window that holds the quote), cut at the slices
+     * of {@code sliceMillis} ({@link SpreadTime}).
+     */
+    void addSpreadTime(Quote q, long sliceMillis, long earliestMillis) {
+      if (q.hasPrevious()) {
+        spreadTime = SpreadTime.add(spreadTime, sliceMillis, q.prevSpread(),
+            Math.max(q.prevEventTimeMillis(), earliestMillis), q.eventTimeMillis());
+      }
     }
 
     /** Adds the feed gap {@code [start, end)} to the union; an empty one changes nothing. */
@@ -169,6 +183,8 @@ public final class OhlcCombineFn extends CandleCombineFn<Quote> {
     }
 
     void merge(Accumulator o) {
+      // Never shares o's array: entries are added to in place.
+      spreadTime = SpreadTime.merge(spreadTime, o.spreadTime);
       if (o.gaps != null) {
         for (int i = 0; i < o.gaps.length; i += 2) {
           addGap(o.gaps[i], o.gaps[i + 1]);
@@ -246,17 +262,20 @@ public final class OhlcCombineFn extends CandleCombineFn<Quote> {
         return false;
       }
       return count == o.count && java.util.Arrays.equals(gaps, o.gaps)
+          && java.util.Arrays.equals(spreadTime, o.spreadTime)
           && (count == 0 || java.util.Arrays.equals(tickFields(), o.tickFields()));
     }
 
     @Override
     public int hashCode() {
-      return (count == 0 ? 0 : java.util.Arrays.hashCode(tickFields())) * 31 + java.util.Arrays.hashCode(gaps);
+      return ((count == 0 ? 0 : java.util.Arrays.hashCode(tickFields())) * 31 + java.util.Arrays.hashCode(gaps)) * 31
+          + java.util.Arrays.hashCode(spreadTime);
     }
 
     @Override
     public String toString() {
-      String g = gaps == null ? "" : ", gaps=" + java.util.Arrays.toString(gaps);
+      String g = (gaps == null ? "" : ", gaps=" + java.util.Arrays.toString(gaps))
+          + (spreadTime == null ? "" : ", " + SpreadTime.of(spreadTime));
       return count == 0 ? "Accumulator{empty" + g + "}"
           : "Accumulator{count=" + count + ", open=" + openBid + "/" + openAsk + "@" + openTime + "/"
               + openPartition + ":" + openOffset + ", close=" + closeBid + "/" + closeAsk + "@" + closeTime
@@ -264,10 +283,10 @@ public final class OhlcCombineFn extends CandleCombineFn<Quote> {
     }
   }
 
-  /** Variable-length integers; an empty accumulator is two bytes. Deterministic. */
+  /** Variable-length integers; an empty accumulator is three bytes. Deterministic. */
   public static final class AccumulatorCoder extends AtomicCoder<Accumulator> {
-    // Changed with the quality fields (issue 16): state written by the mid-only coder is refused.
-    private static final long serialVersionUID = -3199407879032117461L;
+    // Changed with the time-weighted spread: state written by the earlier coders is refused.
+    private static final long serialVersionUID = -3199407879032117462L;
 
     static final AccumulatorCoder INSTANCE = new AccumulatorCoder();
 
@@ -303,12 +322,13 @@ public final class OhlcCombineFn extends CandleCombineFn<Quote> {
       }
       if (a.gaps == null) {
         VarInt.encode(0, out);
-        return;
+      } else {
+        VarInt.encode(a.gaps.length / 2, out);
+        for (long v : a.gaps) {
+          VarInt.encode(v, out);
+        }
       }
-      VarInt.encode(a.gaps.length / 2, out);
-      for (long v : a.gaps) {
-        VarInt.encode(v, out);
-      }
+      SpreadTime.encode(a.spreadTime, out);
     }
 
     @Override
@@ -344,6 +364,7 @@ public final class OhlcCombineFn extends CandleCombineFn<Quote> {
           a.gaps[i] = VarInt.decodeLong(in);
         }
       }
+      a.spreadTime = SpreadTime.decode(in);
       return a;
     }
 

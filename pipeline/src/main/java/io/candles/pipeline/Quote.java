@@ -18,9 +18,30 @@ import org.apache.beam.sdk.util.VarInt;
  * @param ask the best ask in 10^-8 units
  * @param partition the Kafka partition it was read from
  * @param offset its offset in that partition
+ * @param prevSpread the spread that held before it, since {@code prevEventTimeMillis}, in 10^-8
+ *     units, or {@link Tick#NO_SPREAD} (see {@link Tick#prevSpread()})
+ * @param prevEventTimeMillis since when, at most the event time, or {@link Tick#NO_TIME}
  */
 public record Quote(long eventTimeMillis, long ingestTimeMillis, long bid, long ask, int partition,
-    long offset) {
+    long offset, long prevSpread, long prevEventTimeMillis) {
+
+  /** Only a spread with its time, up to the quote's own, says what held before it. */
+  public Quote {
+    if (prevSpread < 0 || prevEventTimeMillis == Tick.NO_TIME || prevEventTimeMillis > eventTimeMillis) {
+      prevSpread = Tick.NO_SPREAD;
+      prevEventTimeMillis = Tick.NO_TIME;
+    }
+  }
+
+  /** A quote that says nothing of the spread before it. */
+  public Quote(long eventTimeMillis, long ingestTimeMillis, long bid, long ask, int partition, long offset) {
+    this(eventTimeMillis, ingestTimeMillis, bid, ask, partition, offset, Tick.NO_SPREAD, Tick.NO_TIME);
+  }
+
+  /** Whether it says which spread held before it, and since when. */
+  public boolean hasPrevious() {
+    return prevSpread != Tick.NO_SPREAD && prevEventTimeMillis != Tick.NO_TIME;
+  }
 
   /** The exact mid price in 10^-9 units. */
   public long mid() {
@@ -46,9 +67,13 @@ public record Quote(long eventTimeMillis, long ingestTimeMillis, long bid, long 
     return c != 0 ? c : Long.compare(offsetA, offsetB);
   }
 
-  /** A compact, deterministic coder: variable-length integers (a missing ingest time as 0). */
+  /**
+   * A compact, deterministic coder: variable-length integers (a missing ingest time as 0; the
+   * previous spread as how long it held, plus one, then the spread, or a single 0 when absent).
+   */
   public static final class Coder extends AtomicCoder<Quote> {
-    private static final long serialVersionUID = 1L;
+    // Changed with the previous spread: a quote written by the earlier coder is refused.
+    private static final long serialVersionUID = 2L;
 
     private static final Coder INSTANCE = new Coder();
 
@@ -67,6 +92,12 @@ public record Quote(long eventTimeMillis, long ingestTimeMillis, long bid, long 
       VarInt.encode(q.ask - q.bid, out);
       VarInt.encode(q.partition, out);
       VarInt.encode(q.offset, out);
+      if (q.hasPrevious()) {
+        VarInt.encode(q.eventTimeMillis - q.prevEventTimeMillis + 1, out);
+        VarInt.encode(q.prevSpread, out);
+      } else {
+        VarInt.encode(0L, out);
+      }
     }
 
     @Override
@@ -77,8 +108,11 @@ public record Quote(long eventTimeMillis, long ingestTimeMillis, long bid, long 
           : eventTime + ((zigzag >>> 1) ^ -(zigzag & 1));
       long bid = VarInt.decodeLong(in);
       long ask = bid + VarInt.decodeLong(in);
-      return new Quote(eventTime, ingest, bid, ask,
-          VarInt.decodeInt(in), VarInt.decodeLong(in));
+      int partition = VarInt.decodeInt(in);
+      long offset = VarInt.decodeLong(in);
+      long held = VarInt.decodeLong(in) - 1;
+      return held < 0 ? new Quote(eventTime, ingest, bid, ask, partition, offset)
+          : new Quote(eventTime, ingest, bid, ask, partition, offset, VarInt.decodeLong(in), eventTime - held);
     }
 
     @Override

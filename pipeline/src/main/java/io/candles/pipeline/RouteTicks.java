@@ -103,7 +103,7 @@ public final class RouteTicks
         Tick t = a.tick();
         accepted.inc();
         out.get(QUOTES).output(KV.of(t.pair(), new Quote(t.eventTimeMillis(), t.ingestTimeMillis(),
-            t.bid(), t.ask(), record.getPartition(), record.getOffset())));
+            t.bid(), t.ask(), record.getPartition(), record.getOffset(), t.prevSpread(), t.prevEventTimeMillis())));
         return;
       }
       String source = record.getTopic() + "/" + record.getPartition() + "@" + record.getOffset();

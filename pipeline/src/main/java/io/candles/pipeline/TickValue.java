@@ -136,8 +136,8 @@ public sealed interface TickValue {
    * so a checkpoint survives a reordering of the enum.
    */
   final class Coder extends AtomicCoder<TickValue> {
-    // The value the JVM derived before it was declared: savepoints taken since stay readable.
-    private static final long serialVersionUID = -9164611519151098438L;
+    // Changed with the spread before a tick: a value written by the earlier coder is refused.
+    private static final long serialVersionUID = -9164611519151098437L;
 
     private static final Coder INSTANCE = new Coder();
     private static final StringUtf8Coder STRING = StringUtf8Coder.of();
@@ -172,6 +172,13 @@ public sealed interface TickValue {
         VarInt.encode(t.ingestTimeMillis(), out);
         NULLABLE.encode(t.exchange(), out);
         VarInt.encode(t.updateId(), out);
+        // The spread before the tick: 0 when absent, else the spread plus one and how long it held.
+        if (t.hasPrevious()) {
+          VarInt.encode(t.prevSpread() + 1, out);
+          VarInt.encode(t.eventTimeMillis() - t.prevEventTimeMillis(), out);
+        } else {
+          VarInt.encode(0L, out);
+        }
         if (a.isLate()) {
           VarInt.encode(a.lateAgainstWatermark(), out);
           BYTES.encode(a.raw, out);
@@ -189,8 +196,17 @@ public sealed interface TickValue {
     public TickValue decode(InputStream in) throws IOException {
       int tag = in.read();
       if (tag == ACCEPTED || tag == LATE) {
-        Tick tick = new Tick(STRING.decode(in), VarInt.decodeLong(in), VarInt.decodeLong(in),
-            VarInt.decodeLong(in), VarInt.decodeLong(in), NULLABLE.decode(in), VarInt.decodeLong(in));
+        String pair = STRING.decode(in);
+        long bid = VarInt.decodeLong(in);
+        long ask = VarInt.decodeLong(in);
+        long eventTime = VarInt.decodeLong(in);
+        long ingestTime = VarInt.decodeLong(in);
+        String exchange = NULLABLE.decode(in);
+        long updateId = VarInt.decodeLong(in);
+        long prevSpread = VarInt.decodeLong(in) - 1;
+        Tick tick = prevSpread < 0 ? new Tick(pair, bid, ask, eventTime, ingestTime, exchange, updateId)
+            : new Tick(pair, bid, ask, eventTime, ingestTime, exchange, updateId, prevSpread,
+                eventTime - VarInt.decodeLong(in));
         if (tag == ACCEPTED) {
           return new Accepted(tick);
         }

@@ -71,7 +71,7 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PCollec
   static final List<String> COLUMNS = List.of("currency_pair", "open_price", "high_price", "low_price",
       "close_price", "open_time", "close_time", "tick_count", "last_event_time", "is_final",
       "last_ingest_time", "bid_open", "bid_high", "bid_low", "bid_close", "ask_open", "ask_high", "ask_low",
-      "ask_close", "spread_min", "spread_max", "spread_mean", "gap_ms", "gap_count");
+      "ask_close", "spread_min", "spread_max", "spread_mean", "spread_twa", "gap_ms", "gap_count");
 
   /** The upsert statement for {@code table}. */
   public static String upsertSql(String table) {
@@ -139,6 +139,7 @@ public final class UpsertCandles extends PTransform<PCollection<Candle>, PCollec
     ps.setBigDecimal(i++, Prices.priceToDecimal(o.spreadMin()));
     ps.setBigDecimal(i++, Prices.priceToDecimal(o.spreadMax()));
     ps.setBigDecimal(i++, o.spreadMean());
+    ps.setObject(i++, o.spreadTimeWeightedMean(c.openTimeMillis()), Types.NUMERIC);
     ps.setLong(i++, o.gapMillis());
     ps.setInt(i, o.gapCount());
   }

@@ -65,7 +65,7 @@ public class CombineTicksInBundleTest {
         .apply("WindowTicks", sliding())
         .apply("CombineTicks", Combine.perKey(new OhlcCombineFn()));
     PCollection<KV<String, Ohlc>> fromPartials = quotes
-        .apply(new CombineTicksInBundle(PERIOD))
+        .apply(new CombineTicksInBundle(PERIOD, Duration.standardMinutes(5)))
         .apply("WindowPartials", sliding())
         .apply("CombinePartials", Combine.perKey(OhlcCombineFn.ofPartials()));
 
@@ -103,12 +103,97 @@ public class CombineTicksInBundleTest {
     }
   }
 
+  /**
+   * Each pair's ticks as a producer writes them: each says which spread held since the pair's
+   * previous tick, except after a gap; event times mostly rise, with ties, a few steps back, and
+   * quiet stretches longer than a window.
+   */
+  private static List<TimestampedValue<KV<String, Quote>>> chainedTicks(long seed) {
+    Random random = new Random(seed);
+    List<TimestampedValue<KV<String, Quote>>> ticks = new ArrayList<>();
+    String[] pairs = {"BTCUSDT", "ETHUSDT"};
+    for (String pair : pairs) {
+      long t = BASE.getMillis() + random.nextInt(60_000);
+      long prevSpread = io.candles.contract.Tick.NO_SPREAD;
+      long prevTime = io.candles.contract.Tick.NO_TIME;
+      for (int i = 0; i < 600; i++) {
+        int step = random.nextInt(20);
+        t += step < 2 ? 0 : step < 3 ? -random.nextInt(3_000) : step < 4 ? 200_000 + random.nextInt(300_000)
+            : random.nextInt(4_000);
+        long bid = 1_000_000 + random.nextInt(10_000);
+        // Spreads up to near the largest price: their time-weighted sums overflow a long.
+        long ask = bid + (random.nextInt(50) == 0 ? 800_000_000_000_000_000L : random.nextInt(50));
+        if (random.nextInt(40) == 0) {
+          prevSpread = io.candles.contract.Tick.NO_SPREAD; // a gap: nothing known of before
+        }
+        ticks.add(TimestampedValue.of(KV.of(pair, new Quote(t, io.candles.contract.Tick.NO_TIME, bid, ask,
+            pair.equals("BTCUSDT") ? 0 : 1, i, prevSpread, prevTime)), new Instant(t)));
+        prevSpread = ask - bid;
+        prevTime = t;
+      }
+    }
+    java.util.Collections.shuffle(ticks, random);
+    return ticks;
+  }
+
+  @Test
+  public void theTimeWeightedSpreadOfEachWindowEqualsAReferenceThatClipsEachTicksIntervalToTheWindow() {
+    for (long seed : new long[] {1, 2, 3}) {
+      TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+      PCollection<String> twa = pipeline
+          .apply(Create.timestamped(chainedTicks(seed)).withCoder(KvCoder.of(StringUtf8Coder.of(), Quote.Coder.of())))
+          .apply(new CombineTicksInBundle(PERIOD, SIZE))
+          .apply("WindowPartials", sliding())
+          .apply("CombinePartials", Combine.perKey(OhlcCombineFn.ofPartials()))
+          .apply(ParDo.of(new TimeWeightedSpread()));
+      PAssert.that(twa).containsInAnyOrder(expectedTimeWeightedSpreads(chainedTicks(seed)));
+      pipeline.run().waitUntilFinish();
+    }
+  }
+
+  /**
+   * Per pair and window, in plain BigDecimal: each tick of the window with a known previous spread
+   * adds it, weighted by the milliseconds from its previous tick, or from the window start if that
+   * is later, to the tick.
+   */
+  private static List<String> expectedTimeWeightedSpreads(List<TimestampedValue<KV<String, Quote>>> ticks) {
+    java.util.Map<String, java.math.BigDecimal[]> sums = new java.util.TreeMap<>();
+    for (TimestampedValue<KV<String, Quote>> t : ticks) {
+      Quote q = t.getValue().getValue();
+      for (var w : SlidingWindows.of(SIZE).every(PERIOD).assignWindows(t.getTimestamp())) {
+        java.math.BigDecimal[] s = sums.computeIfAbsent(t.getValue().getKey() + "@" + w.start().getMillis(),
+            k -> new java.math.BigDecimal[] {java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO});
+        if (q.prevSpread() >= 0 && q.prevEventTimeMillis() <= q.eventTimeMillis()) {
+          long held = q.eventTimeMillis() - Math.max(q.prevEventTimeMillis(), w.start().getMillis());
+          s[0] = s[0].add(java.math.BigDecimal.valueOf(q.prevSpread(), 8)
+              .multiply(java.math.BigDecimal.valueOf(held)));
+          s[1] = s[1].add(java.math.BigDecimal.valueOf(held));
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    sums.forEach((k, s) -> out.add(k + "=" + (s[1].signum() == 0 ? "null"
+        : s[0].divide(s[1], 12, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString())));
+    return out;
+  }
+
+  /** "pair@windowStart=time-weighted spread". */
+  static final class TimeWeightedSpread extends DoFn<KV<String, Ohlc>, String> {
+    @ProcessElement
+    public void process(@Element KV<String, Ohlc> e,
+        org.apache.beam.sdk.transforms.windowing.BoundedWindow w, OutputReceiver<String> out) {
+      long start = ((org.apache.beam.sdk.transforms.windowing.IntervalWindow) w).start().getMillis();
+      java.math.BigDecimal twa = e.getValue().spreadTimeWeightedMean(start);
+      out.output(e.getKey() + "@" + start + "=" + (twa == null ? "null" : twa.toPlainString()));
+    }
+  }
+
   @Test
   public void aPartialHoldsOneSliceOfOnePairAndCarriesItsEarliestTimestamp() {
     PCollection<KV<String, OhlcCombineFn.Accumulator>> partials = p
         .apply(Create.timestamped(ticks())
             .withCoder(KvCoder.of(StringUtf8Coder.of(), Quote.Coder.of())))
-        .apply(new CombineTicksInBundle(PERIOD));
+        .apply(new CombineTicksInBundle(PERIOD, Duration.standardMinutes(5)));
 
     PAssert.that(partials.apply(ParDo.of(new CheckPartial()))).satisfies(results -> {
       long total = 0;

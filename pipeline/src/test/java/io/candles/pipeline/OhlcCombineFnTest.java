@@ -185,6 +185,10 @@ public class OhlcCombineFnTest {
     CoderProperties.coderDecodeEncodeEqual(coder, gaps);
     acc.addGap(1_700_000_050_000L, 1_700_000_051_000L);
     CoderProperties.coderDecodeEncodeEqual(coder, acc);
+    // A spread held across a slice boundary, large enough that its sum needs more than a long.
+    acc.addSpreadTime(new Quote(1_700_000_070_000L, 1, 2, 3, 0, 1, 800_000_000_000_000_000L, 1_700_000_010_000L),
+        60_000, 1_699_999_800_000L);
+    CoderProperties.coderDecodeEncodeEqual(coder, acc);
   }
 
   @Test
@@ -197,7 +201,20 @@ public class OhlcCombineFnTest {
     CoderProperties.coderDecodeEncodeEqual(Quote.Coder.of(), new Quote(1000, 900, 5, 6, 0, 1));
     CoderProperties.coderDecodeEncodeEqual(Quote.Coder.of(),
         new Quote(1000, io.candles.contract.Tick.NO_TIME, 5, 6, 0, 1));
+    CoderProperties.coderDecodeEncodeEqual(Quote.Coder.of(), new Quote(1000, 900, 5, 6, 0, 1, 0, 1000));
+    CoderProperties.coderDecodeEncodeEqual(Quote.Coder.of(), new Quote(1000, 900, 5, 6, 0, 1, 7, -5000));
     CoderProperties.coderDecodeEncodeEqual(Candle.Coder.of(), new Candle("BTCUSDT", 60_000, 360_000, o, true));
+    OhlcCombineFn.Accumulator held = new OhlcCombineFn.Accumulator();
+    held.addSpreadTime(new Quote(130_000, 1, 2, 3, 0, 1, 9, 50_000), 60_000, 0);
+    Ohlc withSpreadTime = new Ohlc(o.mid(), o.bid(), o.ask(), o.spreadMin(), o.spreadMax(), o.spreadSum(),
+        o.tickCount(), o.lastEventTimeMillis(), o.lastIngestTimeMillis(), o.gapMillis(), o.gapCount(),
+        SpreadTime.of(held.spreadTime));
+    CoderProperties.coderDecodeEncodeEqual(Ohlc.Coder.of(), withSpreadTime);
+    // 9 units held 10 s in the first slice, 60 s in the second, 10 s in the third.
+    org.junit.Assert.assertEquals(new java.math.BigDecimal("0.00000009"), withSpreadTime.spreadTimeWeightedMean(0));
+    org.junit.Assert.assertEquals(new java.math.BigDecimal("0.00000009"),
+        withSpreadTime.spreadTimeWeightedMean(120_000));
+    org.junit.Assert.assertNull("nothing held from the third slice's end", withSpreadTime.spreadTimeWeightedMean(180_000));
     CoderProperties.coderDecodeEncodeEqual(GapCoder.of(),
         new io.candles.contract.Gap("BTCUSDT", 1000, 41_000, io.candles.contract.GapCause.RECONNECT));
   }

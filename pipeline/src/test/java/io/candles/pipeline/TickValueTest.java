@@ -64,6 +64,11 @@ public class TickValueTest {
     CoderProperties.coderDecodeEncodeEqual(coder, deserialize(VALUE));
     CoderProperties.coderDecodeEncodeEqual(coder, new TickValue.Accepted(
         new Tick("ETHUSDT", 1, 2, 3, Tick.NO_TIME, null, Tick.NO_UPDATE_ID)));
+    // The spread before the tick, zero included, survives the coder.
+    CoderProperties.coderDecodeEncodeEqual(coder, new TickValue.Accepted(
+        new Tick("ETHUSDT", 1, 2, 3_000, Tick.NO_TIME, null, Tick.NO_UPDATE_ID, 0, 2_500)));
+    CoderProperties.coderDecodeEncodeEqual(coder, new TickValue.Accepted(
+        new Tick("ETHUSDT", 1, 2, 3_000, 3_001, "x", 5, 700_000_000_000_000_000L, -86_400_000L)));
     CoderProperties.coderDecodeEncodeEqual(coder, deserialize("garbage"));
     CoderProperties.coderDecodeEncodeEqual(coder, deserialize(null));
     CoderProperties.coderDeterministic(coder, deserialize(VALUE), deserialize(VALUE));

@@ -51,6 +51,8 @@ public final class KlineExtras {
       new Extra("spread_min", "spreadMin", Kind.DECIMAL, "the smallest spread (ask - bid) of the window's ticks"),
       new Extra("spread_max", "spreadMax", Kind.DECIMAL, "the largest spread (ask - bid) of the window's ticks"),
       new Extra("spread_mean", "spreadMean", Kind.DECIMAL, "the mean spread (ask - bid) per tick of the window"),
+      new Extra("spread_twa", "spreadTwa", Kind.DECIMAL,
+          "the spread (ask - bid) weighted by how long each held, from the window start to its last tick"),
       new Extra("gap_ms", "gapMs", Kind.INTEGER,
           "total time (ms) inside the window that the feed was marked as gapped: 0 when it never was"),
       new Extra("gap_count", "gapCount", Kind.INTEGER, "how many separate feed gaps fell inside the window"));

@@ -21,7 +21,7 @@ public class KlineJsonTest {
           1_634_237_456_700L, 1_634_237_456_912L,
           "58000.16000000", "58010.49000000", "57989.990000000", "58000.99000000",
           "58000.18000000", "58010.51000000", "57990.010000000", "58001.01000000",
-          "0.01000000", "0.03000000", "0.0133333333333333333333", 12_345L, 2L));
+          "0.01000000", "0.03000000", "0.0133333333333333333333", "0.01250000", 12_345L, 2L));
 
   @Test
   public void restKlinesAreBinancesTwelveFieldsThenTheExtrasWhenAsked() {
@@ -44,12 +44,13 @@ public class KlineJsonTest {
 
   @Test
   public void theQualityColumnsFollowBinancesFieldsAsExactStringsAndNumbers() {
-    assertEquals(15, KlineExtras.ALL.size());
+    assertEquals(16, KlineExtras.ALL.size());
     String quality = "\"lastEventTime\":1634237456700,\"lastIngestTime\":1634237456912,"
         + "\"bidOpen\":\"58000.16000000\",\"bidHigh\":\"58010.49000000\",\"bidLow\":\"57989.990000000\","
         + "\"bidClose\":\"58000.99000000\",\"askOpen\":\"58000.18000000\",\"askHigh\":\"58010.51000000\","
         + "\"askLow\":\"57990.010000000\",\"askClose\":\"58001.01000000\",\"spreadMin\":\"0.01000000\","
-        + "\"spreadMax\":\"0.03000000\",\"spreadMean\":\"0.0133333333333333333333\",\"gapMs\":12345,\"gapCount\":2";
+        + "\"spreadMax\":\"0.03000000\",\"spreadMean\":\"0.0133333333333333333333\",\"spreadTwa\":\"0.01250000\","
+        + "\"gapMs\":12345,\"gapCount\":2";
     assertEquals("[[1634237400000,\"58000.17000000\",\"58010.50000000\",\"57990.000000005\",\"58001.00000000\",\"0\","
         + "1634237699999,\"0\",3845,\"0\",\"0\",\"0\",{\"isFinal\":true," + quality + "}]]",
         KlineJson.restKlines(List.of(FULL), KlineExtras.ALL, true));
@@ -60,11 +61,11 @@ public class KlineJsonTest {
     // A row written before the pipeline fills them has nulls, written as JSON null.
     CandleRow unfilled = new CandleRow(ROW.pair(), ROW.openTime(), ROW.closeTime(), ROW.open(), ROW.high(), ROW.low(),
         ROW.close(), ROW.tickCount(), false, ROW.updatedAtMicros(), Arrays.asList(
-            1_634_237_456_700L, null, null, null, null, null, null, null, null, null, null, null, null, 0L, 0L));
+            1_634_237_456_700L, null, null, null, null, null, null, null, null, null, null, null, null, null, 0L, 0L));
     assertTrue(KlineJson.event(unfilled, KlineExtras.ALL).endsWith(
         "\"lastIngestTime\":null,\"bidOpen\":null,\"bidHigh\":null,\"bidLow\":null,\"bidClose\":null,"
         + "\"askOpen\":null,\"askHigh\":null,\"askLow\":null,\"askClose\":null,\"spreadMin\":null,"
-        + "\"spreadMax\":null,\"spreadMean\":null,\"gapMs\":0,\"gapCount\":0}}"));
+        + "\"spreadMax\":null,\"spreadMean\":null,\"spreadTwa\":null,\"gapMs\":0,\"gapCount\":0}}"));
   }
 
   @Test

@@ -26,7 +26,7 @@ final class QualityColumns {
   private static final String[][] DECIMALS = {{"bid_open", "bidOpen"}, {"bid_high", "bidHigh"},
       {"bid_low", "bidLow"}, {"bid_close", "bidClose"}, {"ask_open", "askOpen"}, {"ask_high", "askHigh"},
       {"ask_low", "askLow"}, {"ask_close", "askClose"}, {"spread_min", "spreadMin"}, {"spread_max", "spreadMax"},
-      {"spread_mean", "spreadMean"}};
+      {"spread_mean", "spreadMean"}, {"spread_twa", "spreadTwa"}};
 
   /** The columns {@link #read} reads, in its order. */
   static final String SELECT = "last_ingest_time, gap_ms, gap_count, "
@@ -42,7 +42,8 @@ final class QualityColumns {
       + "ask_open = open_price + 0.000000015, ask_high = high_price + 0.00000003, "
       + "ask_low = low_price + 0.000000025, ask_close = close_price + 0.00000002, "
       + "spread_min = 0.00000003, spread_max = 0.00000006 + (tick_count % 5) * 0.00000001, "
-      + "spread_mean = (0.00000013 + (tick_count % 5) * 0.00000001) / 3";
+      + "spread_mean = (0.00000013 + (tick_count % 5) * 0.00000001) / 3, "
+      + "spread_twa = (0.00000011 + (tick_count % 7) * 0.00000001) / 7";
 
   /** {@link #SET_PRICES}, and a gap in the windows whose minute is a multiple of 3. */
   static final String SET = SET_PRICES + ", "

@@ -88,7 +88,7 @@ public class RestApiIT {
     try (Connection c = TestDatabase.owner();
         PreparedStatement ps = c.prepareStatement("update candle_stick_five_min set last_ingest_time = null, "
             + "bid_open = null, bid_high = null, bid_low = null, bid_close = null, ask_open = null, ask_high = null, "
-            + "ask_low = null, ask_close = null, spread_min = null, spread_max = null, spread_mean = null, "
+            + "ask_low = null, ask_close = null, spread_min = null, spread_max = null, spread_mean = null, spread_twa = null, "
             + "gap_ms = 0, gap_count = 0 "
             + "where currency_pair in (?, ?) and (extract(epoch from open_time)::bigint / 60) % 4 = 3")) {
       ps.setString(1, PAIR);

@@ -44,13 +44,16 @@ public final class CandleReference {
       BigDecimal low = w.stream().map(TickStream.Sent::mid).min(BigDecimal::compareTo).orElseThrow();
       rows.add(new CandleTable.Row(w.get(0).pair(), open, open + size, CandleTable.norm(w.get(0).mid()),
           CandleTable.norm(high), CandleTable.norm(low), CandleTable.norm(w.get(w.size() - 1).mid()), w.size(),
-          w.get(w.size() - 1).eventTime(), true, quality(w)));
+          w.get(w.size() - 1).eventTime(), true, quality(w, open)));
     }
     return rows;
   }
 
-  /** The quality columns of a window's ticks in contract order; no gaps (plain tick streams). */
-  static CandleTable.Quality quality(List<TickStream.Sent> w) {
+  /**
+   * The quality columns of the ticks, in contract order, of the window opening at {@code open}; no
+   * gaps (plain tick streams).
+   */
+  static CandleTable.Quality quality(List<TickStream.Sent> w, long open) {
     TickStream.Sent first = w.get(0);
     TickStream.Sent last = w.get(w.size() - 1);
     List<BigDecimal> spreads = w.stream().map(t -> t.ask().subtract(t.bid())).toList();
@@ -63,7 +66,26 @@ public final class CandleReference {
         CandleTable.norm(min(w, TickStream.Sent::ask)), CandleTable.norm(last.ask()),
         CandleTable.norm(spreads.stream().min(BigDecimal::compareTo).orElseThrow()),
         CandleTable.norm(spreads.stream().max(BigDecimal::compareTo).orElseThrow()),
-        CandleTable.norm(mean), 0, 0);
+        CandleTable.norm(mean), timeWeightedSpread(w, open), 0, 0);
+  }
+
+  /**
+   * Each tick that says which spread held before it, and since when, weighs that spread by how long
+   * it held inside the window: from then, or the window start if later, to the tick. Null when no
+   * tick says.
+   */
+  static BigDecimal timeWeightedSpread(List<TickStream.Sent> w, long open) {
+    BigDecimal sum = BigDecimal.ZERO;
+    long millis = 0;
+    for (TickStream.Sent t : w) {
+      if (t.prevSpread() != null && t.prevEventTime() <= t.eventTime()) {
+        long held = t.eventTime() - Math.max(t.prevEventTime(), open);
+        sum = sum.add(t.prevSpread().multiply(BigDecimal.valueOf(held)));
+        millis += held;
+      }
+    }
+    return millis == 0 ? null
+        : CandleTable.norm(sum.divide(BigDecimal.valueOf(millis), 12, RoundingMode.HALF_EVEN));
   }
 
   private static BigDecimal max(List<TickStream.Sent> w, Function<TickStream.Sent, BigDecimal> f) {
@@ -98,7 +120,7 @@ public final class CandleReference {
       out.add(new CandleTable.Row(r.pair(), r.openTime(), r.closeTime(), r.open(), r.high(), r.low(), r.close(),
           r.count(), r.lastEventTime(), r.isFinal(), new CandleTable.Quality(q.bidOpen(), q.bidHigh(), q.bidLow(),
               q.bidClose(), q.askOpen(), q.askHigh(), q.askLow(), q.askClose(), q.spreadMin(), q.spreadMax(),
-              q.spreadMean(), millis, runs)));
+              q.spreadMean(), q.spreadTwa(), millis, runs)));
     }
     return out;
   }

@@ -54,17 +54,18 @@ public final class CandleTable {
 
   /**
    * A row's quality columns: the bid's and the ask's OHLC, the spread (ask - bid) over the ticks,
-   * and the feed gaps inside the window. Numbers without trailing zeros.
+   * per tick and weighted by time, and the feed gaps inside the window. Numbers without trailing zeros.
    */
   public record Quality(BigDecimal bidOpen, BigDecimal bidHigh, BigDecimal bidLow, BigDecimal bidClose,
       BigDecimal askOpen, BigDecimal askHigh, BigDecimal askLow, BigDecimal askClose,
-      BigDecimal spreadMin, BigDecimal spreadMax, BigDecimal spreadMean, long gapMs, int gapCount) {
+      BigDecimal spreadMin, BigDecimal spreadMax, BigDecimal spreadMean, BigDecimal spreadTwa, long gapMs,
+      int gapCount) {
     @Override
     public String toString() {
       return "bid=" + plain(bidOpen) + "/" + plain(bidHigh) + "/" + plain(bidLow)
           + "/" + plain(bidClose) + " ask=" + plain(askOpen) + "/" + plain(askHigh)
           + "/" + plain(askLow) + "/" + plain(askClose) + " spread=" + plain(spreadMin)
-          + ".." + plain(spreadMax) + " mean " + plain(spreadMean)
+          + ".." + plain(spreadMax) + " mean " + plain(spreadMean) + " twa " + plain(spreadTwa)
           + (gapCount == 0 ? "" : " gap=" + gapMs + "ms x" + gapCount);
     }
 
@@ -121,7 +122,8 @@ public final class CandleTable {
             new Quality(normOrNull(rs, "bid_open"), normOrNull(rs, "bid_high"), normOrNull(rs, "bid_low"),
                 normOrNull(rs, "bid_close"), normOrNull(rs, "ask_open"), normOrNull(rs, "ask_high"),
                 normOrNull(rs, "ask_low"), normOrNull(rs, "ask_close"), normOrNull(rs, "spread_min"),
-                normOrNull(rs, "spread_max"), normOrNull(rs, "spread_mean"), rs.getLong("gap_ms"),
+                normOrNull(rs, "spread_max"), normOrNull(rs, "spread_mean"), normOrNull(rs, "spread_twa"),
+                rs.getLong("gap_ms"),
                 rs.getInt("gap_count"))));
       }
     }

@@ -32,16 +32,27 @@ public final class TickStream {
     }
   }
 
-  /** A valid tick, with where Kafka stored it (offset -1 until produced). */
-  public record Sent(String pair, BigDecimal bid, BigDecimal ask, long eventTime, int partition, long offset) {
+  /**
+   * A valid tick, with where Kafka stored it (offset -1 until produced), and the spread it says held
+   * before it since {@code prevEventTime} (null and {@link #NO_PREVIOUS} when it says none).
+   */
+  public record Sent(String pair, BigDecimal bid, BigDecimal ask, long eventTime, int partition, long offset,
+      BigDecimal prevSpread, long prevEventTime) {
+    public Sent(String pair, BigDecimal bid, BigDecimal ask, long eventTime, int partition, long offset) {
+      this(pair, bid, ask, eventTime, partition, offset, null, NO_PREVIOUS);
+    }
+
     public BigDecimal mid() {
       return bid.add(ask).divide(BigDecimal.valueOf(2));
     }
 
     public Sent at(int partition, long offset) {
-      return new Sent(pair, bid, ask, eventTime, partition, offset);
+      return new Sent(pair, bid, ask, eventTime, partition, offset, prevSpread, prevEventTime);
     }
   }
+
+  /** A {@link Sent#prevEventTime()} when the tick says nothing of the spread before it. */
+  public static final long NO_PREVIOUS = Long.MIN_VALUE;
 
   /**
    * One record to produce.
@@ -60,12 +71,17 @@ public final class TickStream {
   private final List<Pair> pairs;
   private final SplittableRandom random;
   private final BigDecimal[] mids;
+  /** Per pair, the spread and event time of the tick made before, as a producer remembers them. */
+  private final BigDecimal[] prevSpreads;
+  private final long[] prevTimes;
 
   /** A walk over {@code pairs}, seeded for repeatable streams. */
   public TickStream(List<Pair> pairs, long seed) {
     this.pairs = List.copyOf(pairs);
     this.random = new SplittableRandom(seed);
     this.mids = new BigDecimal[pairs.size()];
+    this.prevSpreads = new BigDecimal[pairs.size()];
+    this.prevTimes = new long[pairs.size()];
     for (int i = 0; i < mids.length; i++) {
       mids[i] = pairs.get(i).startMid();
     }
@@ -103,11 +119,19 @@ public final class TickStream {
     BigDecimal ask = mids[index].add(spread);
     String ingest = random.nextInt(3) == 0
         ? ",\"ingest_time\":\"" + iso(eventTime + random.nextInt(200)) + "\"" : "";
+    // As the ingester does, the spread of the pair's tick before, and when; none now and then, as
+    // after a feed gap. A previous tick stamped later than this one says nothing of before it.
+    BigDecimal prevSpread = random.nextInt(30) == 0 ? null : prevSpreads[index];
+    long prevTime = prevSpread == null ? NO_PREVIOUS : prevTimes[index];
+    String previous = prevSpread == null ? ""
+        : ",\"prev_spread\":\"" + prevSpread.toPlainString() + "\",\"prev_event_time\":" + time(prevTime);
+    prevSpreads[index] = ask.subtract(bid);
+    prevTimes[index] = eventTime;
     String value = "{\"pair\":\"" + p.symbol() + "\",\"bid\":\"" + bid.toPlainString() + "\",\"ask\":\""
         + ask.toPlainString() + "\",\"event_time\":" + time(eventTime) + ingest
-        + ",\"exchange\":\"test\",\"update_id\":" + random.nextInt(1_000_000_000) + "}";
+        + ",\"exchange\":\"test\",\"update_id\":" + random.nextInt(1_000_000_000) + previous + "}";
     return new Record(p.symbol(), bytes(value), p.partition(), eventTime,
-        new Sent(p.symbol(), bid, ask, eventTime, p.partition(), -1), null);
+        new Sent(p.symbol(), bid, ask, eventTime, p.partition(), -1, prevSpread, prevTime), null);
   }
 
   /** A malformed record of pair {@code index} at {@code eventTime}, of one of the contract's kinds. */

@@ -154,11 +154,13 @@ public final class Topics {
         if (isGap(n)) {
           continue;
         }
-        JsonNode time = n.get("event_time");
+        JsonNode prevSpread = n.get("prev_spread");
+        JsonNode prevTime = n.get("prev_event_time");
+        boolean previous = prevSpread != null && prevTime != null;
         tick = new TickStream.Sent(n.get("pair").asText(), new java.math.BigDecimal(n.get("bid").asText()),
-            new java.math.BigDecimal(n.get("ask").asText()),
-            time.isNumber() ? time.asLong() : java.time.Instant.parse(time.asText()).toEpochMilli(),
-            r.partition(), r.offset());
+            new java.math.BigDecimal(n.get("ask").asText()), millis(n.get("event_time")), r.partition(), r.offset(),
+            previous ? new java.math.BigDecimal(prevSpread.asText()) : null,
+            previous ? millis(prevTime) : TickStream.NO_PREVIOUS);
       } catch (java.io.IOException | RuntimeException e) {
         throw new AssertionError("not a tick record at " + at + ": "
             + (r.value() == null ? null : new String(r.value())), e);
@@ -169,6 +171,11 @@ public final class Topics {
       ticks.add(tick);
     }
     return ticks;
+  }
+
+  /** An ISO-8601 time or epoch milliseconds. */
+  private static long millis(JsonNode time) {
+    return time.isNumber() ? time.asLong() : java.time.Instant.parse(time.asText()).toEpochMilli();
   }
 
   private static boolean isGap(JsonNode n) {
