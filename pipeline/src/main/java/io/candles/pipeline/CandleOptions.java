@@ -69,8 +69,8 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
   void setWindowPeriod(String value);
 
   @Description("Early (not final) candles: a delay writes one that long after the first tick of a "
-      + "pane; 0 writes one as soon as each bundle of ticks is combined (lower latency, more writes, "
-      + "less throughput on a backlog).")
+      + "pane; 0 writes one as soon as each bundle of ticks is combined, so the bundle's length sets "
+      + "both latency and writes (the Flink launcher's default: 0, with 100 ms bundles).")
   @Default.String("100ms")
   String getEarlyFiringDelay();
 

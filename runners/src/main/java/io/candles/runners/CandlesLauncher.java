@@ -108,8 +108,13 @@ public final class CandlesLauncher {
     }
     LauncherOptions options;
     CandleSettings settings;
+    List<String> flinkPipelineDefaults = List.of();
     try {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(LauncherOptions.class);
+      if (isFlink(args)) {
+        // Before the settings are read from the options: they decide the trigger.
+        flinkPipelineDefaults = FlinkDefaults.applyToPipeline(options, givenOptionNames(args));
+      }
       settings = Preflight.options(options);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + firstLine(e.getMessage()) + " (see --help)");
@@ -166,9 +171,10 @@ public final class CandlesLauncher {
     if (flink) {
       FlinkPipelineOptions flinkOptions = options.as(FlinkPipelineOptions.class);
       Set<String> given = givenOptionNames(args);
-      List<String> applied = FlinkDefaults.apply(flinkOptions, given,
+      List<String> applied = new java.util.ArrayList<>(flinkPipelineDefaults);
+      applied.addAll(FlinkDefaults.apply(flinkOptions, given,
           topicPartitions(options.getBootstrapServers(), options.getTopic()),
-          Preflight.networkBufferTimeout(options));
+          Preflight.networkBufferTimeout(options)));
       if (!applied.isEmpty()) {
         System.out.println("Flink settings (defaults of this launcher): " + String.join(" ", applied));
       }

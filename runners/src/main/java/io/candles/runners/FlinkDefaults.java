@@ -1,5 +1,6 @@
 package io.candles.runners;
 
+import io.candles.pipeline.CandleOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -56,33 +57,37 @@ final class FlinkDefaults {
    * Bundle size cap. A bundle ends after this many elements or {@link #MAX_BUNDLE_TIME_MILLIS},
    * whichever comes first, and whatever an operator holds back until the end of a bundle goes out
    * then: {@code CombineTicksInBundle}'s partial candles, one per pair and window period in the
-   * bundle. With {@link #MAX_PARALLELISM} the source has one split per partition and a worker
-   * interleaves their batches, so a bundle spans more pairs, and a small bundle sends nearly one
-   * partial per pair and period to the windows. Only a backlog fills a bundle before its time cap,
-   * so the cap decides how many partials a backlog costs, and light load never reaches it. The
-   * README's Performance section has the measurements (throughput, checkpoint durations under a
-   * backlog, latency at the reference and peak loads) against the earlier 1000.
+   * bundle, and with {@link #EARLY_FIRING_DELAY} an early pane of each window they reach. So every
+   * bundle costs a firing and a row write per pair and open window, however few ticks it holds.
+   * The cap is set far above what a worker reads in one {@link #MAX_BUNDLE_TIME_MILLIS}, so that
+   * the time cap ends bundles under a backlog as it does under live load: a backlog then fires
+   * the windows no more often than live load, and each partial carries more ticks. A lower cap
+   * (it was 4000) cut bundles short under a backlog, and with per-bundle firings that cost a third
+   * of the backlog throughput (README, Performance, "The tail").
    */
-  static final long MAX_BUNDLE_SIZE = 4000;
+  static final long MAX_BUNDLE_SIZE = 100_000;
 
   /**
-   * Bundle time cap. The runner's default is 1000 ms in streaming, and anything an operator holds
-   * until the end of a bundle would wait that long: twice the 500 ms latency budget. Measured on the
-   * local session cluster (2 TaskManagers, parallelism 2, 6 pairs x 20 ticks/s, tick sent to row
-   * written): p50 290 / p90 431 / p99 548 ms with 50 ms, p50 268 / p90 398 / p99 481 ms with 1000
-   * ms, the same within noise, when no operator emitted at the end of a bundle. Since then
-   * {@code CombineTicksInBundle} does (its partial candles), so the bundle time is on the critical
-   * path, half of it on average; 20 ms instead of 50 gave p50 179 instead of 213 ms but p99 834
-   * instead of 361 ms at 20 pairs x 400/s (more bundles, more per-bundle work). Under load
-   * bundles end at {@link #MAX_BUNDLE_SIZE} anyway. What is on the critical path: Kafka fetch (fetch.max.wait 50 ms), the
-   * early firing delay (100 ms), two network exchanges (10 ms each with the buffer timeout
-   * this launcher sets) and JdbcIO's own batching: on an unbounded input it groups rows under one constant key
-   * with GroupIntoBatches for up to 200 ms. With {@code withMaxBatchBufferingDuration(20)} and
-   * {@code withAutoSharding()} on the JdbcIO write (UpsertCandles, not changed here) the same
-   * measurement gave p50 186 / p90 264 / p99 302 ms, and both writer instances got rows instead of
-   * one.
+   * Bundle time cap. Beam's streaming default is 1000 ms, and whatever an operator holds until the
+   * end of a bundle waits that long. Here that is {@code CombineTicksInBundle}'s partial candles
+   * and, with {@link #EARLY_FIRING_DELAY}, the early firing itself: at light load a tick waits for
+   * its bundle's end (half this on average, all of it at most) and then for nothing else but the
+   * network and the database, and each pair's five open windows are written once per bundle.
+   * So this one number trades latency against row writes. It ends bundles under a backlog too,
+   * since {@link #MAX_BUNDLE_SIZE} is above what a worker reads in this time. The README's
+   * Performance section ("The tail") has the measurements of the choices around it.
    */
-  static final long MAX_BUNDLE_TIME_MILLIS = 50;
+  static final long MAX_BUNDLE_TIME_MILLIS = 100;
+
+  /**
+   * The early firing: one per bundle ({@code --earlyFiringDelay=0ms}) rather than the pipeline's
+   * default, a delay after the first partial of a pane. With the delay a tick waits for two timers
+   * in a row, its bundle's end and then the firing; per bundle it waits for one. Against the
+   * pipeline's default (100 ms delay, 50 ms bundles) per-bundle firing with
+   * {@link #MAX_BUNDLE_TIME_MILLIS} lowered p50, p95 and p99 for about the same row writes and CPU.
+   * The DirectRunner keeps the delay: these bundle caps are the Flink runner's, not its.
+   */
+  static final String EARLY_FIRING_DELAY = "0ms";
 
   /**
    * Checkpoint interval. The upsert writes immediately (it is idempotent, not transactional), so
@@ -183,6 +188,18 @@ final class FlinkDefaults {
   static boolean isLocal(FlinkPipelineOptions o) {
     String master = o.getFlinkMaster();
     return master == null || master.equals("[local]") || master.equals("[auto]");
+  }
+
+  /**
+   * Applies this runner's defaults for the pipeline's own options ({@link #EARLY_FIRING_DELAY}),
+   * before they are read, when {@code given} does not name them; returns what it applied.
+   */
+  static List<String> applyToPipeline(CandleOptions o, Set<String> given) {
+    if (given.contains("earlyFiringDelay")) {
+      return List.of();
+    }
+    o.setEarlyFiringDelay(EARLY_FIRING_DELAY);
+    return List.of("--earlyFiringDelay=" + EARLY_FIRING_DELAY);
   }
 
   /**

@@ -9,6 +9,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import io.candles.pipeline.CandleOptions;
+import io.candles.pipeline.CandleSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
@@ -38,6 +40,22 @@ public class FlinkDefaultsTest {
     assertFalse("faster copy breaks exactly-once with a mutable accumulator", o.getFasterCopy());
     assertEquals("sources split per partition, state rescalable", Integer.valueOf(128), o.getMaxParallelism());
     assertTrue(FlinkDefaults.warnings(o).isEmpty());
+  }
+
+  @Test
+  public void earlyFiringsComePerBundleUnlessTheUserChoosesADelay() {
+    String[] none = {"--runner=FlinkRunner"};
+    CandleOptions o = PipelineOptionsFactory.fromArgs(none).as(CandleOptions.class);
+    assertEquals("the pipeline's own default, for the DirectRunner", "100ms", o.getEarlyFiringDelay());
+    assertEquals(List.of("--earlyFiringDelay=0ms"),
+        FlinkDefaults.applyToPipeline(o, CandlesLauncher.givenOptionNames(none)));
+    assertEquals(FlinkDefaults.EARLY_FIRING_DELAY, o.getEarlyFiringDelay());
+    assertEquals(0, CandleSettings.of(o).windowing().earlyFiringDelay().getMillis());
+
+    String[] chosen = {"--runner=FlinkRunner", "--earlyFiringDelay=250ms"};
+    CandleOptions kept = PipelineOptionsFactory.fromArgs(chosen).as(CandleOptions.class);
+    assertEquals(List.of(), FlinkDefaults.applyToPipeline(kept, CandlesLauncher.givenOptionNames(chosen)));
+    assertEquals("250ms", kept.getEarlyFiringDelay());
   }
 
   @Test

@@ -63,6 +63,9 @@ public class FlinkSecureDefaultsIT {
           Map.of("JDBC_PASSWORD_FILE", secret.toString()))) {
         jobId = submit.awaitOutput(FailureRun.JOB_ID, Duration.ofSeconds(120));
         assertThat(submit.output(), containsString("Options from the environment: JDBC_PASSWORD_FILE"));
+        // The launcher's Flink defaults reach a submitted job too: early candles once per bundle.
+        assertThat(submit.output(), containsString("--earlyFiringDelay=0ms"));
+        assertThat(submit.output(), containsString("--maxBundleTimeMills=" + FlinkDefaults.MAX_BUNDLE_TIME_MILLIS));
       }
       FlinkRest job = new FlinkRest(cluster, jobId);
       job.await("all tasks running", FlinkRest::allTasksRunning, Duration.ofSeconds(90));
