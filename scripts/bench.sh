@@ -23,7 +23,8 @@
 # --quick      small runs (200,000 ticks; latency 20 s) to try the set-up
 #
 # Every latency and push run also reports the rows the pipeline wrote per second in the measured window
-# (pg_stat_user_tables), and explains its tail: for the slow ticks (> 2x p50) and the slowest 1 %, the
+# (pg_stat_user_tables), a latency run how often each row was rewritten (p50, p95: the runner's real
+# bundle length, which a tick waits for), and each explains its tail: for the slow ticks (> 2x p50) and the slowest 1 %, the
 # share that were in flight during a Flink checkpoint, a GC pause of the pipeline's JVM, a PostgreSQL
 # checkpoint, an autovacuum run or a stretch with every core of the machine busy (from the pipeline's
 # log and GC log, PostgreSQL's log, and /proc/stat sampled every 100 ms), beside the same share of all
