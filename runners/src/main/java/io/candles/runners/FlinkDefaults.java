@@ -71,9 +71,12 @@ final class FlinkDefaults {
    * Bundle time cap. Beam's streaming default is 1000 ms, and whatever an operator holds until the
    * end of a bundle waits that long. Here that is {@code CombineTicksInBundle}'s partial candles
    * and, with {@link #EARLY_FIRING_DELAY}, the early firing itself: at light load a tick waits for
-   * its bundle's end (half this on average, all of it at most) and then for nothing else but the
-   * network and the database, and each pair's five open windows are written once per bundle.
-   * So this one number trades latency against row writes. It ends bundles under a backlog too,
+   * its bundle's end and then for nothing else but the network and the database, and each pair's
+   * five open windows are written once per bundle. So this one number trades latency against row
+   * writes. A bundle lasts this long or half as long again: Beam's Flink runner checks every half
+   * of this whether the bundle is this old since the last one ended, and a check that finds it a
+   * millisecond short lets it run to the next one (the benchmark prints the real length, as how
+   * often a row is rewritten). It ends bundles under a backlog too,
    * since {@link #MAX_BUNDLE_SIZE} is above what a worker reads in this time. The README's
    * Performance section ("The tail") has the measurements of the choices around it.
    */
