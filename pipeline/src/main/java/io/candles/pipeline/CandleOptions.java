@@ -69,12 +69,23 @@ public interface CandleOptions extends PipelineOptions, StreamingOptions {
   void setWindowPeriod(String value);
 
   @Description("Early (not final) candles: a delay writes one that long after the first tick of a "
-      + "pane; 0 writes one as soon as each bundle of ticks is combined, so the bundle's length sets "
-      + "both latency and writes (the Flink launcher's default: 0, with 100 ms bundles).")
+      + "pane; 0 writes one as soon as each partial candle is combined (see --partialCandleInterval), "
+      + "so how often partials are passed on sets both latency and writes (the Flink launcher's "
+      + "default: 0).")
   @Default.String("100ms")
   String getEarlyFiringDelay();
 
   void setEarlyFiringDelay(String value);
+
+  @Description("How old the oldest partial candle (the ticks of a pair combined so far) may get "
+      + "before the partials are passed on to the windows, checked on every tick; they are also "
+      + "passed on at the end of each of the runner's bundles. 0 for only the latter. With "
+      + "--earlyFiringDelay=0 it bounds how long a tick on a busy stream waits for its row; on "
+      + "Flink give it with --maxBundleTimeMills of twice as much (README, Performance, \"The tail\").")
+  @Default.String("0ms")
+  String getPartialCandleInterval();
+
+  void setPartialCandleInterval(String value);
 
   @Description("How long after a window's end late ticks still update its candle; later ones are "
       + "counted and dropped.")

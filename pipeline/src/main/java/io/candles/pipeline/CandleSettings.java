@@ -27,7 +27,8 @@ public record CandleSettings(
         duration("windowSize", o.getWindowSize()),
         duration("windowPeriod", o.getWindowPeriod()),
         duration("earlyFiringDelay", o.getEarlyFiringDelay()),
-        duration("allowedLateness", o.getAllowedLateness()));
+        duration("allowedLateness", o.getAllowedLateness()),
+        duration("partialCandleInterval", o.getPartialCandleInterval()));
     Duration maxOutOfOrderness = duration("maxOutOfOrderness", o.getMaxOutOfOrderness());
     Duration idleTimeout = duration("idleTimeout", o.getIdleTimeout());
     // The table named by --table, or the one named after the windows (see CandleSchema).

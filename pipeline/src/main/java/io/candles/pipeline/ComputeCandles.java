@@ -42,7 +42,8 @@ public final class ComputeCandles extends PTransform<PCollectionTuple, PCollecti
     // Many ticks of a pair become one partial candle per bundle, so the windows below do their
     // per-element work once per partial, not once per tick.
     PCollection<KV<String, OhlcCombineFn.Accumulator>> partials =
-        routed.get(RouteTicks.QUOTES).apply(new CombineTicksInBundle(windowing.period(), windowing.size()));
+        routed.get(RouteTicks.QUOTES).apply(
+            new CombineTicksInBundle(windowing.period(), windowing.size(), windowing.partialInterval()));
     if (routed.has(RouteTicks.GAPS)) {
       partials = PCollectionList.of(partials)
           .and(routed.get(RouteTicks.GAPS).apply(new SliceGaps(windowing.period())))

@@ -76,6 +76,30 @@ public class CombineTicksInBundleTest {
     p.run().waitUntilFinish();
   }
 
+  @Test
+  public void partialsPassedOnWithinBundlesCombineIntoTheSameCandlesAsTheTicks() {
+    // An interval of one nanosecond passes the partials on at nearly every other tick, within the
+    // runner's bundles, with timestamps earlier than the tick that passes them on.
+    PCollection<KV<String, Ohlc>> fromPartials = p
+        .apply(Create.timestamped(ticks()).withCoder(KvCoder.of(StringUtf8Coder.of(), Quote.Coder.of())))
+        .apply(new CombineTicksInBundle(PERIOD, SIZE, 1L))
+        .apply("WindowPartials", sliding())
+        .apply("CombinePartials", Combine.perKey(OhlcCombineFn.ofPartials()));
+
+    PAssert.that(fromPartials.apply("TagPartials", ParDo.of(new WithWindow())))
+        .containsInAnyOrder(expected());
+    org.apache.beam.sdk.PipelineResult result = p.run();
+    result.waitUntilFinish();
+    long passedOn = 0;
+    for (var c : result.metrics().queryMetrics(org.apache.beam.sdk.metrics.MetricsFilter.builder()
+        .addNameFilter(org.apache.beam.sdk.metrics.MetricNameFilter.named(
+            CombineTicksInBundle.class, "partialsPassedOnWithinBundle"))
+        .build()).getCounters()) {
+      passedOn += c.getAttempted();
+    }
+    org.junit.Assert.assertTrue("partials passed on within bundles: " + passedOn, passedOn > 100);
+  }
+
   /** Computed outside the pipeline from the same ticks, tick by tick, with the plain combine. */
   private static List<String> expected() {
     List<String> out = new ArrayList<>();
@@ -142,7 +166,8 @@ public class CombineTicksInBundleTest {
       TestPipeline pipeline = TestPipeline.create().enableAbandonedNodeEnforcement(false);
       PCollection<String> twa = pipeline
           .apply(Create.timestamped(chainedTicks(seed)).withCoder(KvCoder.of(StringUtf8Coder.of(), Quote.Coder.of())))
-          .apply(new CombineTicksInBundle(PERIOD, SIZE))
+          // The last seed also passes partials on within bundles (at nearly every other tick).
+          .apply(new CombineTicksInBundle(PERIOD, SIZE, seed == 3 ? 1L : 0L))
           .apply("WindowPartials", sliding())
           .apply("CombinePartials", Combine.perKey(OhlcCombineFn.ofPartials()))
           .apply(ParDo.of(new TimeWeightedSpread()));

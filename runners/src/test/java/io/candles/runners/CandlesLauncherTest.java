@@ -20,7 +20,8 @@ public class CandlesLauncherTest {
         {"jdbcPassword", "postgres"}, {"table", "candle_stick_five_min"}, {"windowSize", "5m"},
         {"windowPeriod", "1m"}, {"earlyFiringDelay", "100ms"}, {"allowedLateness", "1m"},
         {"maxOutOfOrderness", "2s"}, {"idleTimeout", "5s"}, {"jdbcBatchSize", "1000"},
-        {"jdbcMaxBatchWait", "5ms"}, {"networkBufferTimeout", "10ms"}, {"topicPartitions", "3"}};
+        {"jdbcMaxBatchWait", "5ms"}, {"networkBufferTimeout", "10ms"}, {"topicPartitions", "3"},
+        {"partialCandleInterval", "0ms"}};
     for (String[] o : options) {
       assertThat(r.out(), containsString("--" + o[0] + "="));
       assertThat("default of " + o[0], r.out(), containsString("Default: " + o[1]));

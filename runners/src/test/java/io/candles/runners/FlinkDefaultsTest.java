@@ -51,6 +51,8 @@ public class FlinkDefaultsTest {
         FlinkDefaults.applyToPipeline(o, CandlesLauncher.givenOptionNames(none)));
     assertEquals(FlinkDefaults.EARLY_FIRING_DELAY, o.getEarlyFiringDelay());
     assertEquals(0, CandleSettings.of(o).windowing().earlyFiringDelay().getMillis());
+    assertEquals("partials passed on at bundle ends only: a quiet stream's bundles end soonest",
+        0, CandleSettings.of(o).windowing().partialInterval().getMillis());
 
     String[] chosen = {"--runner=FlinkRunner", "--earlyFiringDelay=250ms"};
     CandleOptions kept = PipelineOptionsFactory.fromArgs(chosen).as(CandleOptions.class);
