@@ -76,9 +76,8 @@ final class FlinkDefaults {
    * writes. A bundle lasts this long or half as long again: Beam's Flink runner checks every half
    * of this whether the bundle is this old since the last one ended, and a check that finds it a
    * millisecond short lets it run to the next one (the benchmark prints the real length, as how
-   * often a row is rewritten). On a quiet stream the bundle that a lone tick opens is already
-   * older than this since the last one ended, so the next check, at most half of this later, ends
-   * it. {@code --partialCandleInterval} with twice this cap bounds the wait on a busy stream
+   * often a row is rewritten). On a quiet stream more than this has passed since the last bundle
+   * ended when a lone tick opens one, so the next check, at most half of this later, ends it. {@code --partialCandleInterval} with twice this cap bounds the wait on a busy stream
    * instead, but a quiet stream then waits for checks twice as far apart (README, "The tail"). It
    * ends bundles under a backlog too, since {@link #MAX_BUNDLE_SIZE} is above what a worker reads
    * in this time.
